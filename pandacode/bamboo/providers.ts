@@ -1,0 +1,164 @@
+/**
+ * bamboo's providers table, as data: base URL, key variable, default model and per-million-token
+ * prices (with the date they were read) for each OpenAI-compatible provider bamboo can drive.
+ *
+ * Every base URL can be overridden with `--base-url` or the provider's `baseUrlEnv` variable.
+ *
+ * @module
+ */
+
+/** USD prices per million tokens, and the date they were taken from the provider's price page. */
+export interface Prices {
+  inputPerMillion: number;
+  outputPerMillion: number;
+  /** Price of cache-hit input tokens, when the provider discounts them. */
+  cachedInputPerMillion?: number;
+  /** ISO date the prices were read. */
+  asOf: string;
+}
+
+/** One provider row. */
+export interface ProviderInfo {
+  id: string;
+  name: string;
+  baseUrl: string;
+  /** Environment variable that overrides `baseUrl`. */
+  baseUrlEnv: string;
+  /** Environment variables holding the API key, first found wins. */
+  keyEnv: string[];
+  defaultModel: string;
+  prices: Prices;
+}
+
+/** All providers, in display order. */
+export const PROVIDERS: readonly ProviderInfo[] = [
+  {
+    id: "deepseek",
+    name: "DeepSeek",
+    baseUrl: "https://api.deepseek.com/v1",
+    baseUrlEnv: "DEEPSEEK_BASE_URL",
+    keyEnv: ["DEEPSEEK_API_KEY"],
+    defaultModel: "deepseek-chat",
+    prices: {
+      inputPerMillion: 0.28,
+      outputPerMillion: 0.42,
+      cachedInputPerMillion: 0.028,
+      asOf: "2025-09-29",
+    },
+  },
+  {
+    id: "kimi",
+    name: "Kimi (Moonshot)",
+    baseUrl: "https://api.moonshot.ai/v1",
+    baseUrlEnv: "MOONSHOT_BASE_URL",
+    keyEnv: ["MOONSHOT_API_KEY", "KIMI_API_KEY"],
+    defaultModel: "kimi-k2-0905-preview",
+    prices: { inputPerMillion: 0.6, outputPerMillion: 2.5, cachedInputPerMillion: 0.15, asOf: "2025-09-05" },
+  },
+  {
+    id: "qwen",
+    name: "Qwen (DashScope)",
+    baseUrl: "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+    baseUrlEnv: "DASHSCOPE_BASE_URL",
+    keyEnv: ["DASHSCOPE_API_KEY", "QWEN_API_KEY"],
+    defaultModel: "qwen3-coder-plus",
+    prices: { inputPerMillion: 1.0, outputPerMillion: 5.0, asOf: "2025-09-23" },
+  },
+  {
+    id: "zhipu",
+    name: "Zhipu GLM (z.ai / bigmodel)",
+    baseUrl: "https://api.z.ai/api/paas/v4",
+    baseUrlEnv: "ZHIPU_BASE_URL",
+    keyEnv: ["ZHIPU_API_KEY", "ZAI_API_KEY", "BIGMODEL_API_KEY"],
+    defaultModel: "glm-4.6",
+    prices: { inputPerMillion: 0.6, outputPerMillion: 2.2, cachedInputPerMillion: 0.11, asOf: "2025-09-30" },
+  },
+  {
+    id: "minimax",
+    name: "MiniMax",
+    baseUrl: "https://api.minimax.io/v1",
+    baseUrlEnv: "MINIMAX_BASE_URL",
+    keyEnv: ["MINIMAX_API_KEY"],
+    defaultModel: "MiniMax-M2",
+    prices: { inputPerMillion: 0.3, outputPerMillion: 1.2, asOf: "2025-10-27" },
+  },
+  {
+    id: "stepfun",
+    name: "StepFun",
+    baseUrl: "https://api.stepfun.com/v1",
+    baseUrlEnv: "STEPFUN_BASE_URL",
+    keyEnv: ["STEPFUN_API_KEY", "STEP_API_KEY"],
+    defaultModel: "step-2-mini",
+    prices: { inputPerMillion: 0.14, outputPerMillion: 0.28, asOf: "2025-07-31" },
+  },
+  {
+    id: "openrouter",
+    name: "OpenRouter",
+    baseUrl: "https://openrouter.ai/api/v1",
+    baseUrlEnv: "OPENROUTER_BASE_URL",
+    keyEnv: ["OPENROUTER_API_KEY"],
+    defaultModel: "deepseek/deepseek-chat-v3.1",
+    prices: { inputPerMillion: 0.27, outputPerMillion: 1.0, asOf: "2025-09-01" },
+  },
+  {
+    id: "openai",
+    name: "OpenAI",
+    baseUrl: "https://api.openai.com/v1",
+    baseUrlEnv: "OPENAI_BASE_URL",
+    keyEnv: ["OPENAI_API_KEY"],
+    defaultModel: "gpt-5-mini",
+    prices: {
+      inputPerMillion: 0.25,
+      outputPerMillion: 2.0,
+      cachedInputPerMillion: 0.025,
+      asOf: "2025-08-07",
+    },
+  },
+  {
+    id: "anthropic",
+    name: "Anthropic (OpenAI-compatible endpoint)",
+    baseUrl: "https://api.anthropic.com/v1",
+    baseUrlEnv: "ANTHROPIC_BASE_URL",
+    keyEnv: ["ANTHROPIC_API_KEY"],
+    defaultModel: "claude-sonnet-4-5",
+    prices: { inputPerMillion: 3.0, outputPerMillion: 15.0, cachedInputPerMillion: 0.3, asOf: "2025-09-29" },
+  },
+];
+
+/** Looks a provider up by id (case-insensitive); undefined when unknown. */
+export function findProvider(id: string): ProviderInfo | undefined {
+  const wanted = id.toLowerCase();
+  return PROVIDERS.find((p) => p.id === wanted);
+}
+
+/** The first key variable of `provider` that is set (non-empty) in `env`, with its value. */
+export function providerKey(
+  provider: ProviderInfo,
+  env: Record<string, string | undefined>,
+): { name: string; value: string } | undefined {
+  for (const name of provider.keyEnv) {
+    const value = env[name];
+    if (value) return { name, value };
+  }
+  return undefined;
+}
+
+/** The base URL to use: explicit override, then the provider's env variable, then the table. */
+export function providerBaseUrl(
+  provider: ProviderInfo,
+  env: Record<string, string | undefined>,
+  override?: string,
+): string {
+  return override ?? env[provider.baseUrlEnv] ?? provider.baseUrl;
+}
+
+/** Cost in USD of `usage` at `prices` (cached input billed at the cached price when one is set). */
+export function costOf(
+  prices: Prices,
+  usage: { inputTokens: number; outputTokens: number; cachedInputTokens: number },
+): number {
+  const cached = prices.cachedInputPerMillion ?? prices.inputPerMillion;
+  const freshInput = Math.max(0, usage.inputTokens - usage.cachedInputTokens);
+  return (freshInput * prices.inputPerMillion + usage.cachedInputTokens * cached +
+    usage.outputTokens * prices.outputPerMillion) / 1_000_000;
+}
