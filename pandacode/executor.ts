@@ -30,6 +30,11 @@ export interface Task {
   baseUrl?: string;
   /** Environment for child processes and key lookup (defaults to the process env). */
   env: Record<string, string>;
+  /**
+   * Absolute path of the runtime's CLI (codex, claude), resolved by main.ts from
+   * `PANDACODE_CODEX_BIN` / `PANDACODE_CLAUDE_BIN`, else `PATH`. Absent for bamboo.
+   */
+  bin?: string;
 }
 
 /** What an executor found out; main.ts turns it into the report. */
