@@ -1,0 +1,69 @@
+/**
+ * The static side of odw: everything decided about a workflow script before anything runs. It parses
+ * the script (acorn), reads and checks `meta`, refuses module syntax and non-deterministic calls with
+ * one clear line, and produces the body the sandbox evaluates plus the call-site graph for the report.
+ *
+ * Checks run in this order and the first failure is the answer: syntax, meta shape and literalness,
+ * meta field types, module syntax, determinism.
+ *
+ * @example
+ * ```ts
+ * const analysis = analyzeScript('export const meta = { name: "hi", description: "d" };\nreturn await agent("hi");');
+ * if (analysis.ok) console.log(analysis.meta.name, analysis.callSites.length); // "hi" 1
+ * else console.error(analysis.error);
+ * ```
+ * @module
+ */
+import { buildBody } from "./body.ts";
+import { collectCallSites } from "./call_sites.ts";
+import { findNondeterminism } from "./determinism.ts";
+import { DETERMINISM_MESSAGE } from "./messages.ts";
+import { extractMeta } from "./meta.ts";
+import { findModuleSyntax } from "./module_syntax.ts";
+import { parseWorkflow } from "./parse.ts";
+import type { Analysis, WorkflowMeta } from "./types.ts";
+
+export type { Analysis, CallSite, PhaseMeta, WorkflowMeta } from "./types.ts";
+export { DETERMINISM_MESSAGE, META_FIRST_MESSAGE } from "./messages.ts";
+export { IMPORT_REPLACEMENT } from "./body.ts";
+
+/**
+ * Analyses a workflow script: `{ ok: true, meta, body, callSites }`, or `{ ok: false, error }` with
+ * the one-line refusal (the spec's exact messages where it gives one).
+ *
+ * @example
+ * ```ts
+ * analyzeScript("log(Date.now())");
+ * // { ok: false, error: "Invalid workflow script: `export const meta = { name, description, phases }` must be the FIRST statement in the script" }
+ * ```
+ */
+export function analyzeScript(source: string): Analysis {
+  const parsed = parseWorkflow(source);
+  if (!parsed.ok) return parsed;
+  const { program } = parsed;
+  const meta = extractMeta(program);
+  if (!meta.ok) return meta;
+  const moduleError = findModuleSyntax(program, meta.statement);
+  if (moduleError) return { ok: false, error: moduleError };
+  if (findNondeterminism(program)) return { ok: false, error: DETERMINISM_MESSAGE };
+  return {
+    ok: true,
+    meta: meta.meta,
+    body: buildBody(source, program, meta.statement),
+    callSites: collectCallSites(source, program),
+  };
+}
+
+/**
+ * The static checks only, for `odw check`: the validated meta, or the refusal line.
+ *
+ * @example
+ * ```ts
+ * const checked = checkScript(await Deno.readTextFile("examples/hello.js"));
+ * if (!checked.ok) console.error(checked.error);
+ * ```
+ */
+export function checkScript(source: string): { ok: true; meta: WorkflowMeta } | { ok: false; error: string } {
+  const analysis = analyzeScript(source);
+  return analysis.ok ? { ok: true, meta: analysis.meta } : analysis;
+}

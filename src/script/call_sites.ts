@@ -1,0 +1,92 @@
+/**
+ * The static call-site graph: every call of a workflow primitive (`agent`, `workflow`, `parallel`,
+ * `pipeline`, `phase`, `log` called by name) in source order, with what was written at the call. The
+ * HTML report joins these with what ran. Best-effort: a local function that happens to be called
+ * `log` is listed too.
+ *
+ * @module
+ */
+import type { CallExpression, Expression, Node, ObjectExpression, Program, SpreadElement } from "acorn";
+import { simple } from "acorn-walk";
+import { evaluateLiteral } from "./literal.ts";
+import type { CallSite } from "./types.ts";
+
+const PRIMITIVES: ReadonlySet<string> = new Set([
+  "agent",
+  "workflow",
+  "parallel",
+  "pipeline",
+  "phase",
+  "log",
+]);
+
+/** Kinds whose second argument is reported as `options` (agent options; a child workflow's args). */
+const WITH_OPTIONS: ReadonlySet<string> = new Set(["agent", "workflow"]);
+
+/**
+ * The primitive calls of `program` (parsed from `source`) in source order.
+ *
+ * @example
+ * ```ts
+ * // source: 'phase("Scan");\nawait agent(`scan ${dir}`, { label: "scan" });'
+ * collectCallSites(source, program).map((site) => [site.kind, site.line, site.phase]);
+ * // [["phase", 1, "Scan"], ["agent", 2, "Scan"]]
+ * ```
+ */
+export function collectCallSites(source: string, program: Program): CallSite[] {
+  const calls: CallExpression[] = [];
+  simple(program, {
+    CallExpression(node: CallExpression) {
+      if (node.callee.type === "Identifier" && PRIMITIVES.has(node.callee.name)) calls.push(node);
+    },
+  });
+  calls.sort((a, b) => a.start - b.start);
+  let currentPhase: string | undefined;
+  return calls.map((call) => {
+    const kind = (call.callee as { name: string }).name as CallSite["kind"];
+    const [first, second] = call.arguments;
+    const optionsNode = WITH_OPTIONS.has(kind) ? second : undefined;
+    const site: CallSite = {
+      kind,
+      line: call.loc?.start.line ?? 0,
+      column: (call.loc?.start.column ?? 0) + 1,
+      promptSource: first ? textOf(source, first) : "",
+      options: optionsNode ? objectLiteral(optionsNode) : null,
+      optionsSource: optionsNode ? textOf(source, optionsNode) : null,
+    };
+    if (kind === "phase") currentPhase = first ? stringLiteral(first) : undefined;
+    const phase = kind === "agent" && optionsNode ? literalPhaseOption(optionsNode) : undefined;
+    if (phase ?? currentPhase) site.phase = phase ?? currentPhase;
+    return site;
+  });
+}
+
+function textOf(source: string, node: Node): string {
+  return source.slice(node.start, node.end);
+}
+
+/** The value of a pure-literal object argument (plain templates read as strings), else null. */
+function objectLiteral(node: Expression | SpreadElement): Record<string, unknown> | null {
+  if (node.type !== "ObjectExpression") return null;
+  const literal = evaluateLiteral(node, { allowPlainTemplates: true });
+  return literal.ok ? literal.value as Record<string, unknown> : null;
+}
+
+/** A string literal or expression-free template's value, else undefined. */
+function stringLiteral(node: Node): string | undefined {
+  const literal = evaluateLiteral(node, { allowPlainTemplates: true });
+  return literal.ok && typeof literal.value === "string" ? literal.value : undefined;
+}
+
+/** The literal `phase: "..."` of an options object, even when other options are computed. */
+function literalPhaseOption(node: Expression | SpreadElement): string | undefined {
+  if (node.type !== "ObjectExpression") return undefined;
+  let phase: string | undefined;
+  for (const property of (node as ObjectExpression).properties) {
+    if (property.type !== "Property" || property.computed) continue;
+    const key = property.key;
+    const name = key.type === "Identifier" ? key.name : key.type === "Literal" ? key.value : undefined;
+    if (name === "phase") phase = stringLiteral(property.value);
+  }
+  return phase;
+}
