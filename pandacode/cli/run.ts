@@ -1,0 +1,107 @@
+/**
+ * `pandacode run`: resolves the task, snapshots `--cwd`, runs the runtime's executor under the
+ * timeout/SIGINT/SIGTERM signal, and prints the report — one JSON object on stdout with `--json`,
+ * else the final text on stdout and a one-line summary on stderr. Returns the exit code
+ * (0 completed, 1 failed/timeout/cancelled); bad usage throws {@link UsageError} before anything runs.
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await runCommand(["--runtime", "claude", "--json", "say hi"]));
+ * ```
+ * @module
+ */
+import type { Executor, Task } from "../executor.ts";
+import type { Report, Runtime } from "../report.ts";
+import { settleWithGrace, startTaskAbort } from "./abort.ts";
+import { parseRunArgs } from "./args.ts";
+import { assembleReport } from "./assemble_report.ts";
+import { changedFiles, snapshotTree } from "./files_changed.ts";
+import { diagnostic, writeStdout } from "./io.ts";
+import { resolveTask } from "./resolve.ts";
+import { RUN_HELP } from "./usage.ts";
+
+/** Loads only the chosen runtime's executor (keeps startup fast: bamboo pulls in the AI SDK). */
+async function loadExecutor(runtime: Runtime): Promise<Executor> {
+  switch (runtime) {
+    case "codex":
+      return (await import("../executors/codex.ts")).codexExecutor;
+    case "claude":
+      return (await import("../executors/claude.ts")).claudeExecutor;
+    case "bamboo":
+      return (await import("../bamboo/executor.ts")).bambooExecutor;
+  }
+}
+
+function formatTimeout(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** Runs the task and returns its report (never throws for executor failures). */
+export async function executeTask(task: Task, executor: Executor, graceMs?: number): Promise<Report> {
+  const abort = startTaskAbort(task.timeoutMs);
+  const before = snapshotTree(task.cwd);
+  const started = performance.now();
+  const ctx = {
+    signal: abort.signal,
+    log: (message: string) => console.error(`[${task.runtime}] ${message}`),
+  };
+  let work: Promise<Awaited<ReturnType<Executor["run"]>>>;
+  try {
+    work = executor.run(task, ctx);
+  } catch (error) {
+    work = Promise.reject(error);
+  }
+  const settled = await settleWithGrace(work, abort.signal, graceMs);
+  const durationMs = performance.now() - started;
+  const abortReason = abort.reason();
+  abort.dispose();
+  if (settled.kind === "abandoned") {
+    diagnostic(`the ${task.runtime} runtime ignored the abort; reporting anyway`);
+  }
+  const after = snapshotTree(task.cwd);
+  if (before.truncated || after.truncated) {
+    diagnostic(`filesChanged may be incomplete: stopped listing files under ${task.cwd} at the cap`);
+  }
+  const abortDetail = abortReason === "timeout"
+    ? `timed out after ${formatTimeout(task.timeoutMs ?? 0)}`
+    : `cancelled by ${abort.osSignal() ?? "a signal"}`;
+  return assembleReport({
+    task,
+    settled,
+    abortReason,
+    abortDetail,
+    durationMs,
+    filesChanged: changedFiles(before, after),
+  });
+}
+
+/** The one-line stderr summary printed without `--json`. */
+export function summaryLine(report: Report): string {
+  const parts: string[] = [report.status];
+  parts.push(`${report.usage.inputTokens} in / ${report.usage.outputTokens} out tokens`);
+  parts.push(report.costUsd === null ? "cost unknown" : `$${report.costUsd.toFixed(4)}`);
+  parts.push(`${(report.durationMs / 1000).toFixed(1)}s`);
+  if (report.filesChanged.length > 0) parts.push(`${report.filesChanged.length} file(s) changed`);
+  if (report.error !== null) parts.push(`${report.error.kind}: ${report.error.message.split("\n")[0]}`);
+  return parts.join(" · ");
+}
+
+/** `pandacode run …`: returns the process exit code. */
+export async function runCommand(args: string[]): Promise<number> {
+  const flags = parseRunArgs(args);
+  if (flags.help) {
+    await writeStdout(RUN_HELP);
+    return 0;
+  }
+  const task = await resolveTask(flags, Deno.env.toObject());
+  const executor = await loadExecutor(task.runtime);
+  const report = await executeTask(task, executor);
+  if (flags.json) {
+    await writeStdout(JSON.stringify(report) + "\n");
+  } else {
+    const shown = report.output !== null ? JSON.stringify(report.output, null, 2) : report.text;
+    if (shown !== "") await writeStdout(shown.endsWith("\n") ? shown : `${shown}\n`);
+    diagnostic(summaryLine(report));
+  }
+  return report.status === "completed" ? 0 : 1;
+}
