@@ -1,8 +1,56 @@
 /**
- * odw command-line entrypoint (placeholder until the CLI lands).
+ * odw command-line entrypoint: dispatches to one module per command and turns any bad usage into
+ * one line on stderr with exit code 2.
+ *
  * @module
  */
-if (import.meta.main) {
-  console.error("odw: not built yet");
-  Deno.exit(2);
+import { checkCommand } from "./check.ts";
+import { execCommand } from "./exec.ts";
+import { runsCommand } from "./runs.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** odw's version. */
+export const VERSION = "0.1.0";
+
+const HELP = `odw ${VERSION} — runs agent-authored JavaScript workflows
+
+Usage:
+  odw exec <script.js> [--args <json>] [--backend mock] [--json] ...   run a workflow
+  odw check <script.js>                                                static checks only
+  odw runs [--json]                                                    list run records
+
+Run "odw exec --help" for every exec option.`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  exec: execCommand,
+  check: checkCommand,
+  runs: runsCommand,
+};
+
+/** Runs the CLI with `argv` (without the program name); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    console.log(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "--version" || command === "-V") {
+    console.log(VERSION);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (!run) throw new UsageError(`unknown command "${command}" (try odw --help)`);
+    return await run(rest);
+  } catch (e) {
+    const message = e instanceof UsageError
+      ? e.message
+      : (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+      ? (e as Error).message.split("\n")[0]
+      : `internal error: ${(e as Error).message ?? e}`;
+    console.error(`odw: ${message}`);
+    return 2;
+  }
 }
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,30 @@
+/**
+ * `odw check <script.js>`: the static checks only (meta, determinism, module syntax); nothing runs.
+ * Exit 0 when the script would be accepted, 2 with the refusal message otherwise.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { checkScript } from "../script/analyze.ts";
+import { readTextOrUsage, UsageError } from "./usage_error.ts";
+
+/** Runs `odw check`; returns the exit code. */
+export async function checkCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: { script: { type: "string" }, json: { type: "boolean", default: false } },
+  });
+  const path = values.script ?? positionals[0];
+  if (!path) throw new UsageError("check needs a script: odw check <script.js>");
+  const checked = checkScript(await readTextOrUsage(path, "script"));
+  if (values.json) {
+    console.log(JSON.stringify(checked.ok ? { ok: true, meta: checked.meta } : checked));
+  } else if (checked.ok) {
+    console.log(`ok: ${checked.meta.name} — ${checked.meta.description}`);
+  } else {
+    console.error(checked.error);
+  }
+  return checked.ok ? 0 : 2;
+}

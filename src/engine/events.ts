@@ -1,0 +1,94 @@
+/**
+ * Run events: what the journal records (one JSON object per line of `journal.jsonl`) and what the
+ * live progress display listens to.
+ *
+ * @module
+ */
+import type { NodeError, NodeStatus, Usage } from "../backends/backend.ts";
+import type { AgentCallOptions } from "../protocol.ts";
+
+/** Final status of a run. */
+export type RunStatus = "completed" | "failed" | "refused";
+
+/** `run.started`: the first line of every journal. */
+export interface RunStartedEvent {
+  type: "run.started";
+  ts: string;
+  runId: string;
+  name: string;
+  scriptPath: string;
+  args?: unknown;
+  backend: string;
+  concurrency: number;
+  budget: number | null;
+}
+
+/** `phase`: the script called `phase(title)`. */
+export interface PhaseEvent {
+  type: "phase";
+  ts: string;
+  title: string;
+}
+
+/** `log`: a log line (from `log()`, a failed node, parallel/pipeline, child workflow markers). */
+export interface LogEvent {
+  type: "log";
+  ts: string;
+  message: string;
+}
+
+/** `node.started`: an agent node got its slot and is being dispatched. */
+export interface NodeStartedEvent {
+  type: "node.started";
+  ts: string;
+  key: string;
+  seq: number;
+  label: string;
+  phase?: string;
+  scope: string;
+  prompt: string;
+  options: AgentCallOptions;
+}
+
+/** `node.finished`: an agent node's final outcome (after schema retries). */
+export interface NodeFinishedEvent {
+  type: "node.finished";
+  ts: string;
+  key: string;
+  seq: number;
+  label: string;
+  status: NodeStatus;
+  /** The value `agent()` resolved to (text, object or null). */
+  value: unknown;
+  usage: Usage;
+  costUsd: number | null;
+  durationMs: number;
+  attempts: number;
+  error?: NodeError;
+}
+
+/** `run.finished`: the last line of a journal that ended normally. */
+export interface RunFinishedEvent {
+  type: "run.finished";
+  ts: string;
+  status: RunStatus;
+  result?: unknown;
+  error?: string;
+  usage: Usage;
+  agentCount: number;
+  durationMs: number;
+}
+
+/** Any journal event. */
+export type RunEvent =
+  | RunStartedEvent
+  | PhaseEvent
+  | LogEvent
+  | NodeStartedEvent
+  | NodeFinishedEvent
+  | RunFinishedEvent;
+
+/** Current time as an ISO string (host side only; the sandbox has no clock). */
+export function nowIso(): string {
+  return new Date().toISOString();
+}

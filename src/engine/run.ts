@@ -1,0 +1,234 @@
+/**
+ * One execution of a workflow script: creates the run record, starts the sandboxed Worker, answers
+ * its messages (agents through the scheduler and backend, logs, phases, child workflows), enforces the
+ * run timeout, and turns the end into a {@link RunOutcome} written to `result.json`.
+ *
+ * @example
+ * ```ts
+ * const outcome = await executeRun({ scriptPath, source, body, name, backend: new MockBackend(), ... });
+ * console.log(outcome.status, outcome.result);
+ * ```
+ * @module
+ */
+import type { Backend, Usage } from "../backends/backend.ts";
+import { emptyUsage } from "../backends/backend.ts";
+import type { HostMessage, WireError, WorkerMessage } from "../protocol.ts";
+import { startSandboxWorker } from "../runtime/worker_source.ts";
+import { type NodeContext, runAgentNode } from "./agent_node.ts";
+import { Budget } from "./budget.ts";
+import { resolveChildWorkflow } from "./child_workflows.ts";
+import { nowIso, type RunEvent, type RunStatus } from "./events.ts";
+import { Journal } from "./journal.ts";
+import { NodeKeys } from "./node_key.ts";
+import { createRunDir, writeResult } from "./run_dir.ts";
+import { Scheduler } from "./scheduler.ts";
+
+/** Everything a run needs. The script must already have passed the static checks. */
+export interface RunOptions {
+  scriptPath: string;
+  source: string;
+  /** Body from `analyzeScript()`. */
+  body: string;
+  name: string;
+  args?: unknown;
+  hasArgs: boolean;
+  backend: Backend;
+  concurrency: number;
+  budget: number | null;
+  /** Whole-run timeout in milliseconds. */
+  timeoutMs?: number;
+  /** Root of run records (`.odw/runs`). */
+  runsDir: string;
+  /** Project directory: agents run here; child workflows are looked up here. */
+  projectDir: string;
+  /** Aborting cancels the run (SIGINT). */
+  signal?: AbortSignal;
+  /** Every event, as it happens (live progress). */
+  onEvent?: (event: RunEvent) => void;
+}
+
+/** How a run ended. */
+export interface RunOutcome {
+  runId: string;
+  runDir: string;
+  name: string;
+  status: RunStatus;
+  /** The workflow's return value passed through JSON (absent when it returned undefined). */
+  result?: unknown;
+  /** First line of the error, `Name: message`, when the run failed. */
+  error?: string;
+  logs: string[];
+  agentCount: number;
+  usage: Usage;
+  durationMs: number;
+}
+
+/** First line of an error as `Name: message`. */
+export function errorLine(error: WireError): string {
+  const text = error.message ? `${error.name}: ${error.message}` : error.name;
+  return text.split("\n")[0];
+}
+
+/** Runs a checked workflow script to its end. Never throws for workflow errors. */
+export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
+  const started = performance.now();
+  const { runId, runDir } = await createRunDir(opts.runsDir, opts.source);
+  const journal = await Journal.open(`${runDir}/journal.jsonl`);
+  const logs: string[] = [];
+  const emit = (event: RunEvent) => {
+    journal.append(event);
+    opts.onEvent?.(event);
+  };
+  const log = (message: string) => {
+    logs.push(message);
+    emit({ type: "log", ts: nowIso(), message });
+  };
+  const nodes = new AbortController();
+  const budget = new Budget(opts.budget);
+  const ctx: NodeContext = {
+    backend: opts.backend,
+    scheduler: new Scheduler(opts.concurrency),
+    budget,
+    keys: new NodeKeys(),
+    cwd: opts.projectDir,
+    signal: nodes.signal,
+    emit,
+    log,
+    agentCount: 0,
+    usage: emptyUsage(),
+  };
+  emit({
+    type: "run.started",
+    ts: nowIso(),
+    runId,
+    name: opts.name,
+    scriptPath: opts.scriptPath,
+    args: opts.hasArgs ? opts.args : undefined,
+    backend: opts.backend.name,
+    concurrency: opts.concurrency,
+    budget: opts.budget,
+  });
+
+  const worker = startSandboxWorker();
+  const inFlight = new Set<Promise<unknown>>();
+  let settled = false;
+  const toWorker = (m: HostMessage) => {
+    if (!settled) worker.postMessage(m);
+  };
+  const end = await new Promise<{ status: RunStatus; result?: unknown; error?: string }>((resolve) => {
+    const finish = (r: { status: RunStatus; result?: unknown; error?: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onCancel);
+      worker.terminate();
+      resolve(r);
+    };
+    const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() =>
+      finish({
+        status: "failed",
+        error: `TimeoutError: the workflow did not finish within the run timeout (${opts.timeoutMs} ms)`,
+      }), opts.timeoutMs);
+    const onCancel = () => finish({ status: "failed", error: "CancelledError: the run was cancelled" });
+    if (opts.signal?.aborted) onCancel();
+    opts.signal?.addEventListener("abort", onCancel);
+    const track = (p: Promise<unknown>) => {
+      inFlight.add(p);
+      p.finally(() => inFlight.delete(p));
+    };
+
+    worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
+      const m = e.data;
+      switch (m.type) {
+        case "log":
+          log(m.message);
+          break;
+        case "phase":
+          emit({ type: "phase", ts: nowIso(), title: m.title });
+          break;
+        case "agent":
+          track(
+            runAgentNode(ctx, m).then(
+              (value) => toWorker({ type: "agent.reply", id: m.id, ok: true, value, spent: budget.spent }),
+              (err: Error) =>
+                toWorker({
+                  type: "agent.reply",
+                  id: m.id,
+                  ok: false,
+                  error: { name: err.name, message: err.message },
+                  spent: budget.spent,
+                }),
+            ),
+          );
+          break;
+        case "workflow":
+          track(
+            resolveChildWorkflow(m.ref, opts.projectDir).then(
+              (child) =>
+                toWorker({ type: "workflow.reply", id: m.id, ok: true, ...child, scope: child.path }),
+              (err: Error) =>
+                toWorker({
+                  type: "workflow.reply",
+                  id: m.id,
+                  ok: false,
+                  error: { name: "Error", message: err.message },
+                }),
+            ),
+          );
+          break;
+        case "done":
+          finish({
+            status: "completed",
+            result: m.resultJson === undefined ? undefined : JSON.parse(m.resultJson),
+          });
+          break;
+        case "failed":
+          finish({ status: "failed", error: errorLine(m.error) });
+          break;
+      }
+    };
+    worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      finish({ status: "failed", error: `Error: ${e.message}` });
+    };
+    worker.postMessage(
+      {
+        type: "start",
+        body: opts.body,
+        args: opts.args,
+        hasArgs: opts.hasArgs,
+        budgetTotal: opts.budget,
+        name: opts.name,
+      } satisfies HostMessage,
+    );
+  });
+
+  // Nodes the script left running are cancelled and still journaled.
+  nodes.abort("cancelled");
+  await Promise.allSettled([...inFlight]);
+  const outcome: RunOutcome = {
+    runId,
+    runDir,
+    name: opts.name,
+    status: end.status,
+    result: end.result,
+    error: end.error,
+    logs,
+    agentCount: ctx.agentCount,
+    usage: ctx.usage,
+    durationMs: Math.round(performance.now() - started),
+  };
+  emit({
+    type: "run.finished",
+    ts: nowIso(),
+    status: outcome.status,
+    result: outcome.result,
+    error: outcome.error,
+    usage: outcome.usage,
+    agentCount: outcome.agentCount,
+    durationMs: outcome.durationMs,
+  });
+  await journal.close();
+  await writeResult(runDir, outcome);
+  return outcome;
+}

@@ -1,0 +1,107 @@
+/**
+ * The worker ↔ host protocol, typed in one place.
+ *
+ * The workflow script runs inside a permissionless Worker; every effect (an agent call, a log line, a
+ * phase change, a child workflow) is a message to the host, and every answer comes back as a message.
+ * Both sides import these types; nothing else crosses the boundary.
+ *
+ * @module
+ */
+
+/** An error as it crosses the boundary (an `Error` cannot be structured-cloned with its class). */
+export interface WireError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+/** The options of one `agent()` call, after the worker checked their types. */
+export interface AgentCallOptions {
+  label?: string;
+  phase?: string;
+  schema?: Record<string, unknown>;
+  model?: string;
+  effort?: string;
+  isolation?: string;
+  agentType?: string;
+  runtime?: string;
+  provider?: string;
+  /** Per-node timeout: a duration string (`"90s"`) or milliseconds. */
+  timeout?: string | number;
+}
+
+/** Host → worker: start the workflow. */
+export interface StartMessage {
+  type: "start";
+  /** The script body (see `analyzeScript().body`), evaluated as an async function body. */
+  body: string;
+  /** The `args` value, already JSON-parsed; absent means `undefined`. */
+  args?: unknown;
+  hasArgs: boolean;
+  budgetTotal: number | null;
+  /** Name of the workflow, for messages. */
+  name: string;
+}
+
+/** Host → worker: the answer to one `agent()` call. */
+export type AgentReplyMessage =
+  | { type: "agent.reply"; id: number; ok: true; value: unknown; spent: number }
+  | { type: "agent.reply"; id: number; ok: false; error: WireError; spent: number };
+
+/** Host → worker: the resolved child workflow script for one `workflow()` call. */
+export type WorkflowReplyMessage =
+  | { type: "workflow.reply"; id: number; ok: true; name: string; body: string; scope: string }
+  | { type: "workflow.reply"; id: number; ok: false; error: WireError };
+
+/** Everything the host sends. */
+export type HostMessage = StartMessage | AgentReplyMessage | WorkflowReplyMessage;
+
+/** Worker → host: one `agent()` call. `scope` is the child workflow's path ("" for the top level). */
+export interface AgentRequestMessage {
+  type: "agent";
+  id: number;
+  prompt: string;
+  options: AgentCallOptions;
+  scope: string;
+}
+
+/** Worker → host: `log(message)` (also the `parallel[i] failed:` lines and child markers). */
+export interface LogMessage {
+  type: "log";
+  message: string;
+}
+
+/** Worker → host: `phase(title)`. */
+export interface PhaseMessage {
+  type: "phase";
+  title: string;
+}
+
+/** Worker → host: `workflow(nameOrRef, args)` asks the host to resolve and check a child script. */
+export interface WorkflowRequestMessage {
+  type: "workflow";
+  id: number;
+  ref: string | { scriptPath: string };
+}
+
+/** Worker → host: the workflow returned (value already passed through JSON). */
+export interface DoneMessage {
+  type: "done";
+  /** JSON text of the result; absent when the script returned `undefined`. */
+  resultJson?: string;
+}
+
+/** Worker → host: the workflow threw. */
+export interface FailedMessage {
+  type: "failed";
+  error: WireError;
+}
+
+/** Everything the worker sends. */
+export type WorkerMessage =
+  | AgentRequestMessage
+  | LogMessage
+  | PhaseMessage
+  | WorkflowRequestMessage
+  | DoneMessage
+  | FailedMessage;

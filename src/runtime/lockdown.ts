@@ -1,0 +1,112 @@
+/**
+ * Sandbox lockdown, run inside the workflow Worker before the script body is evaluated.
+ *
+ * The Worker already has `permissions: "none"` (no files, env, network, subprocesses). This removes
+ * what that leaves open: every source of time and randomness (so indirect access such as
+ * `globalThis["Da"+"te"].now()` cannot break resume), code generation from strings and nested workers
+ * (routes to `import()` of npm:/data: modules, which permissions alone do not stop), and direct use of
+ * the message port (so a script cannot forge protocol messages).
+ *
+ * The function is self-contained: the host stringifies it into the worker source, so it must not
+ * reference anything outside its own body.
+ *
+ * @module
+ */
+
+/** Locks the current global scope down. Call once, after the runtime captured what it needs. */
+export function lockdown(): void {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const RealFunction = Function;
+  const unavailable = (what: string, why = "breaks resume") => () => {
+    throw new Error(`${what} is unavailable in workflow scripts (${why})`);
+  };
+  const define = (target: object, key: PropertyKey, value: unknown) => {
+    try {
+      Object.defineProperty(target, key, { value, writable: false, configurable: false });
+    } catch { /* non-configurable already: best effort */ }
+  };
+  const poison = (target: object, key: PropertyKey, what: string, why?: string) => {
+    try {
+      Object.defineProperty(target, key, { get: unavailable(what, why), configurable: false });
+    } catch { /* best effort */ }
+  };
+
+  // Time: Date keeps working on explicit values (new Date(0), Date.UTC, Date.parse) only.
+  const RealDate = Date;
+  const SafeDate: DateConstructor = new Proxy(RealDate, {
+    construct(target, argList, newTarget): object {
+      if (argList.length === 0) unavailable("new Date()")();
+      return Reflect.construct(target, argList, newTarget === SafeDate ? target : newTarget);
+    },
+    apply: unavailable("Date()"),
+  });
+  define(RealDate, "now", unavailable("Date.now()"));
+  define(RealDate.prototype, "constructor", SafeDate);
+  define(g, "Date", SafeDate);
+  define(Math, "random", unavailable("Math.random()"));
+  poison(g, "performance", "performance");
+  poison(g, "Temporal", "Temporal");
+  const dtf = Intl.DateTimeFormat.prototype as unknown as Record<string, unknown>;
+  for (const method of ["format", "formatToParts"]) {
+    const descriptor = Object.getOwnPropertyDescriptor(dtf, method);
+    const original = descriptor?.get ?? descriptor?.value;
+    if (typeof original !== "function") continue;
+    const isGetter = !!descriptor?.get;
+    const wrap = (fn: (d?: unknown) => unknown) => (d?: unknown) => {
+      if (d === undefined) unavailable("Intl.DateTimeFormat without a date")();
+      return fn(d);
+    };
+    try {
+      Object.defineProperty(
+        dtf,
+        method,
+        isGetter
+          ? {
+            get(this: unknown) {
+              return wrap(original.call(this));
+            },
+            configurable: false,
+          }
+          : {
+            value: function (this: unknown, d?: unknown) {
+              return wrap(original.bind(this))(d);
+            },
+          },
+      );
+    } catch { /* best effort */ }
+  }
+
+  // Randomness.
+  poison(g, "crypto", "crypto");
+  poison(g, "Crypto", "Crypto");
+  poison(g, "CryptoKey", "CryptoKey");
+  poison(g, "SubtleCrypto", "SubtleCrypto");
+
+  // Code generation from strings and nested workers.
+  const noCodegen = unavailable("code generation from strings", "sandbox");
+  define(g, "eval", noCodegen);
+  define(g, "Function", noCodegen);
+  for (
+    const proto of [
+      RealFunction.prototype,
+      Object.getPrototypeOf(async function () {}),
+      Object.getPrototypeOf(function* () {}),
+      Object.getPrototypeOf(async function* () {}),
+    ]
+  ) define(proto, "constructor", noCodegen);
+  for (const name of ["setTimeout", "setInterval"]) {
+    const timer = g[name] as (cb: unknown, ...rest: unknown[]) => unknown;
+    define(g, name, (cb: unknown, ...rest: unknown[]) => {
+      if (typeof cb !== "function") noCodegen();
+      return timer(cb, ...rest);
+    });
+  }
+  for (const name of ["Worker", "SharedWorker", "BroadcastChannel", "WebSocket", "importScripts"]) {
+    poison(g, name, name, "sandbox");
+  }
+
+  // The message port belongs to the runtime.
+  for (const name of ["postMessage", "onmessage", "addEventListener", "removeEventListener", "close"]) {
+    poison(g, name, `${name}()`, "sandbox");
+  }
+}
