@@ -35,9 +35,14 @@ export interface FileStamp {
 export interface TreeSnapshot {
   root: string;
   files: Map<string, FileStamp>;
-  /** True when the walk stopped at the file cap (changes beyond it are not seen). */
+  /** True when the walk stopped at the file cap. */
   truncated: boolean;
+  /** When the walk started (epoch ms). */
+  takenAtMs: number;
 }
+
+/** Slack for coarse filesystem clocks when comparing an mtime with a snapshot's start. */
+const MTIME_SLACK_MS = 20;
 
 /** Options of {@link snapshotTree}. */
 export interface SnapshotOptions {
@@ -69,6 +74,7 @@ function stampOf(path: string, hashMaxBytes: number): FileStamp | null {
 export function snapshotTree(root: string, options: SnapshotOptions = {}): TreeSnapshot {
   const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
   const hashMaxBytes = options.hashMaxBytes ?? DEFAULT_HASH_MAX_BYTES;
+  const takenAtMs = Date.now();
   const files = new Map<string, FileStamp>();
   const pending: string[] = [""];
   while (pending.length > 0) {
@@ -88,13 +94,13 @@ export function snapshotTree(root: string, options: SnapshotOptions = {}): TreeS
         subdirs.push(path);
         continue;
       }
-      if (files.size >= maxFiles) return { root, files, truncated: true };
+      if (files.size >= maxFiles) return { root, files, truncated: true, takenAtMs };
       const stamp = stampOf(`${root}/${path}`, hashMaxBytes);
       if (stamp !== null) files.set(path, stamp);
     }
     pending.push(...subdirs.reverse());
   }
-  return { root, files, truncated: false };
+  return { root, files, truncated: false, takenAtMs };
 }
 
 function sameStamp(a: FileStamp, b: FileStamp): boolean {
@@ -112,14 +118,19 @@ function stillExists(path: string): boolean {
 
 /**
  * Sorted relative paths created, modified or deleted between two snapshots of the same root.
- * When a snapshot was truncated, a path missing from `after` counts as deleted only if it is
- * really gone.
+ * When a snapshot was truncated (the cap was hit), a path only `after` saw counts when its mtime is
+ * not older than `before` (so files beyond the cap are not all reported), and a path only `before`
+ * saw counts as deleted only if it is really gone.
  */
 export function changedFiles(before: TreeSnapshot, after: TreeSnapshot): string[] {
   const changed = new Set<string>();
   for (const [path, stamp] of after.files) {
     const old = before.files.get(path);
-    if (old === undefined || !sameStamp(old, stamp)) changed.add(path);
+    if (old !== undefined) {
+      if (!sameStamp(old, stamp)) changed.add(path);
+    } else if (!before.truncated || stamp.mtimeMs >= before.takenAtMs - MTIME_SLACK_MS) {
+      changed.add(path);
+    }
   }
   const truncated = before.truncated || after.truncated;
   for (const path of before.files.keys()) {

@@ -1,0 +1,182 @@
+/**
+ * `executeTask` (the heart of `pandacode run`) with small in-test executors standing in for the
+ * runtimes: a report comes out whatever the executor does — completes, throws, returns garbage,
+ * or ignores the timeout — and it always passes ReportSchema.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { executeTask } from "../../pandacode/cli/run.ts";
+import { type Executor, type ExecutorOutcome, type Task, zeroUsage } from "../../pandacode/executor.ts";
+import { ReportSchema } from "../../pandacode/report.ts";
+
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = Deno.makeTempDirSync({ prefix: "pandacode-exec-" });
+  try {
+    await fn(Deno.realPathSync(dir));
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+function taskIn(cwd: string, extra: Partial<Task> = {}): Task {
+  return {
+    runtime: "bamboo",
+    provider: "deepseek",
+    model: "table-model",
+    cwd,
+    prompt: "do it",
+    env: {},
+    ...extra,
+  };
+}
+
+function outcome(extra: Partial<ExecutorOutcome> = {}): ExecutorOutcome {
+  return {
+    status: "completed",
+    text: "done",
+    usage: zeroUsage(),
+    costUsd: 0.5,
+    sessionId: "s-1",
+    error: null,
+    ...extra,
+  };
+}
+
+Deno.test("a completed outcome becomes a valid report with filesChanged and the task's provider/model", async () => {
+  await inTempDir(async (dir) => {
+    Deno.writeTextFileSync(`${dir}/old.txt`, "old");
+    const executor: Executor = {
+      run(task) {
+        Deno.writeTextFileSync(`${task.cwd}/made.txt`, "new");
+        Deno.removeSync(`${task.cwd}/old.txt`);
+        const usage = { inputTokens: 120, outputTokens: 30, cachedInputTokens: 20, reasoningTokens: 5 };
+        return Promise.resolve(outcome({ usage, output: { ok: true }, model: null }));
+      },
+    };
+    const report = await executeTask(taskIn(dir), executor);
+    assert.deepEqual(ReportSchema.parse(report), report);
+    assert.equal(report.status, "completed");
+    assert.equal(report.provider, "deepseek");
+    assert.equal(report.model, "table-model");
+    assert.deepEqual(report.output, { ok: true });
+    assert.deepEqual(report.usage, {
+      inputTokens: 120,
+      outputTokens: 30,
+      cachedInputTokens: 20,
+      reasoningTokens: 5,
+    });
+    assert.deepEqual(report.filesChanged, ["made.txt", "old.txt"]);
+    assert.equal(report.sessionId, "s-1");
+    assert.equal(report.error, null);
+  });
+});
+
+Deno.test("the runtime's own model/provider win over the task's", async () => {
+  await inTempDir(async (dir) => {
+    const executor: Executor = {
+      run: () => Promise.resolve(outcome({ model: "served-model", provider: "p2" })),
+    };
+    const report = await executeTask(taskIn(dir), executor);
+    assert.equal(report.model, "served-model");
+    assert.equal(report.provider, "p2");
+  });
+});
+
+Deno.test("an executor that throws (even synchronously) gives a failed report with an internal error", async () => {
+  await inTempDir(async (dir) => {
+    const executor: Executor = {
+      run() {
+        throw new Error("boom in the adapter");
+      },
+    };
+    const report = await executeTask(taskIn(dir), executor);
+    assert.equal(report.status, "failed");
+    assert.deepEqual(report.error, { kind: "internal", message: "boom in the adapter", retryable: false });
+    assert.equal(report.costUsd, null);
+    assert.deepEqual(report.usage, zeroUsage());
+  });
+});
+
+Deno.test("an invalid outcome is replaced by a failed report that says what was wrong", async () => {
+  await inTempDir(async (dir) => {
+    const bad = outcome({
+      usage: { inputTokens: -1, outputTokens: 1.5, cachedInputTokens: 0, reasoningTokens: 0 },
+    });
+    const report = await executeTask(taskIn(dir), { run: () => Promise.resolve(bad) });
+    assert.equal(report.status, "failed");
+    assert.equal(report.error?.kind, "internal");
+    assert.match(
+      report.error!.message,
+      /bamboo runtime returned an invalid outcome \(usage\.inputTokens: .*usage\.outputTokens/,
+    );
+    ReportSchema.parse(report);
+  });
+});
+
+Deno.test("timeout: an executor that stops on the signal gets status timeout; its usage is kept", async () => {
+  await inTempDir(async (dir) => {
+    let reason: unknown;
+    const executor: Executor = {
+      run: (_task, ctx) =>
+        new Promise((resolve) => {
+          ctx.signal.addEventListener("abort", () => {
+            reason = ctx.signal.reason;
+            const usage = { ...zeroUsage(), inputTokens: 7 };
+            resolve(
+              outcome({
+                status: "failed",
+                usage,
+                error: { kind: "process", message: "killed", retryable: true },
+              }),
+            );
+          });
+        }),
+    };
+    const started = performance.now();
+    const report = await executeTask(taskIn(dir, { timeoutMs: 150 }), executor);
+    assert.equal(reason, "timeout");
+    assert.equal(report.status, "timeout");
+    assert.deepEqual(report.error, {
+      kind: "timeout",
+      message: "task timed out after 150ms",
+      retryable: true,
+    });
+    assert.equal(report.usage.inputTokens, 7);
+    assert.ok(
+      report.durationMs >= 140 && performance.now() - started < 2000,
+      `durationMs ${report.durationMs}`,
+    );
+  });
+});
+
+Deno.test("timeout: the executor's own timeout error is kept when it reports status timeout", async () => {
+  await inTempDir(async (dir) => {
+    const own = { kind: "timeout", message: "codex was killed after 1s of silence", retryable: true };
+    const executor: Executor = {
+      run: (_task, ctx) =>
+        new Promise((resolve) =>
+          ctx.signal.addEventListener("abort", () => resolve(outcome({ status: "timeout", error: own })))
+        ),
+    };
+    const report = await executeTask(taskIn(dir, { timeoutMs: 50 }), executor);
+    assert.equal(report.status, "timeout");
+    assert.deepEqual(report.error, own);
+  });
+});
+
+Deno.test("an executor that ignores the abort is abandoned after the grace period and a report is still made", async () => {
+  await inTempDir(async (dir) => {
+    const started = performance.now();
+    const report = await executeTask(
+      taskIn(dir, { timeoutMs: 100 }),
+      { run: () => new Promise(() => {}) },
+      300,
+    );
+    const elapsed = performance.now() - started;
+    assert.equal(report.status, "timeout");
+    assert.equal(report.error?.kind, "timeout");
+    assert.ok(elapsed >= 380 && elapsed < 3000, `elapsed ${elapsed}`);
+    ReportSchema.parse(report);
+  });
+});
