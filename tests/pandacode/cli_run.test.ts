@@ -1,0 +1,176 @@
+/**
+ * `pandacode run` end to end through the real CLI and the real codex executor, with a scripted
+ * `codex` (a shell script printing codex's JSONL events) as PANDACODE_CODEX_BIN: the odw contract
+ * (prompt on stdin, one JSON report on stdout), the plain-text mode, a failed turn, and `--timeout`,
+ * SIGTERM and SIGINT killing the process tree (a grandchild `sleep`) while still printing a report.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { ReportSchema } from "../../pandacode/report.ts";
+import { feedStdin, isAlive, linesOf, runCli, spawnCli, waitFor, writeScript } from "./cli_support.ts";
+
+const EVENTS = [
+  { type: "thread.started", thread_id: "th-cli-1" },
+  { type: "turn.started" },
+  { type: "item.completed", item: { id: "i1", type: "agent_message", text: "all done" } },
+  {
+    type: "turn.completed",
+    usage: { input_tokens: 100, cached_input_tokens: 40, output_tokens: 12, reasoning_output_tokens: 3 },
+  },
+];
+
+/** A codex that saves its stdin (the prompt) as prompt-seen.txt in its cwd and reports success. */
+function completingCodex(dir: string): string {
+  const lines = EVENTS.map((e) => `echo '${JSON.stringify(e)}'`).join("\n");
+  return writeScript(dir, "codex", `cat > prompt-seen.txt\n${lines}`);
+}
+
+/** A codex that starts a grandchild `sleep`, records both pids in $PIDDIR, and hangs. */
+function hangingCodex(dir: string): string {
+  return writeScript(
+    dir,
+    "codex",
+    `sleep 60 &\necho $! > "$PIDDIR/grandchild.tmp"\necho $$ > "$PIDDIR/leader"\n` +
+      `mv "$PIDDIR/grandchild.tmp" "$PIDDIR/grandchild"\necho '{"type":"turn.started"}'\nwait`,
+  );
+}
+
+interface Sandbox {
+  bin: string;
+  work: string;
+  pids: string;
+}
+
+async function withSandbox(
+  makeBin: (dir: string) => string,
+  fn: (s: Sandbox) => Promise<void>,
+): Promise<void> {
+  const root = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "pandacode-run-" }));
+  try {
+    const binDir = `${root}/bin`;
+    const work = `${root}/work`;
+    const pids = `${root}/pids`;
+    for (const d of [binDir, work, pids]) Deno.mkdirSync(d);
+    await fn({ bin: makeBin(binDir), work, pids });
+  } finally {
+    Deno.removeSync(root, { recursive: true });
+  }
+}
+
+Deno.test("odw contract: prompt on stdin, --json prints exactly one valid report; filesChanged and usage", async () => {
+  await withSandbox(completingCodex, async ({ bin, work }) => {
+    const prompt = "--looks-like-a-flag but is the prompt\nline two\n";
+    const { code, stdout, stderr } = await runCli(["run", "--runtime", "codex", "--cwd", work, "--json"], {
+      env: { PANDACODE_CODEX_BIN: bin },
+      stdin: prompt,
+    });
+    assert.equal(code, 0, stderr);
+    assert.equal(linesOf(stdout).length, 1, `one line on stdout: ${stdout}`);
+    const report = ReportSchema.parse(JSON.parse(stdout));
+    assert.deepEqual({ ...report, durationMs: 0 }, {
+      status: "completed",
+      runtime: "codex",
+      provider: null,
+      model: null,
+      text: "all done",
+      output: null,
+      usage: { inputTokens: 100, outputTokens: 12, cachedInputTokens: 40, reasoningTokens: 3 },
+      costUsd: null,
+      durationMs: 0,
+      filesChanged: ["prompt-seen.txt"],
+      sessionId: "th-cli-1",
+      error: null,
+    });
+    assert.equal(Deno.readTextFileSync(`${work}/prompt-seen.txt`), prompt);
+  });
+});
+
+Deno.test("without --json: the text on stdout and a one-line summary on stderr", async () => {
+  await withSandbox(completingCodex, async ({ bin, work }) => {
+    const { code, stdout, stderr } = await runCli(
+      ["run", "--runtime", "codex", "--cwd", work, "--model", "gpt-test", "say it"],
+      { env: { PANDACODE_CODEX_BIN: bin } },
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(stdout, "all done\n");
+    const last = linesOf(stderr).at(-1) ?? "";
+    assert.match(
+      last,
+      /^pandacode: completed · 100 in \/ 12 out tokens · cost unknown · \d+\.\ds · 1 file\(s\) changed$/,
+    );
+  });
+});
+
+Deno.test("a failed turn gives exit 1 and a failed report with the error", async () => {
+  const failing = (dir: string) =>
+    writeScript(
+      dir,
+      "codex",
+      `cat > /dev/null\necho '{"type":"thread.started","thread_id":"th-f"}'\n` +
+        `echo '{"type":"turn.failed","error":{"message":"model exploded"}}'\nexit 1`,
+    );
+  await withSandbox(failing, async ({ bin, work }) => {
+    const { code, stdout } = await runCli(["run", "--runtime", "codex", "--cwd", work, "--json", "x"], {
+      env: { PANDACODE_CODEX_BIN: bin },
+    });
+    assert.equal(code, 1);
+    const report = ReportSchema.parse(JSON.parse(stdout));
+    assert.equal(report.status, "failed");
+    assert.equal(report.sessionId, "th-f");
+    assert.match(report.error?.message ?? "", /model exploded/);
+  });
+});
+
+async function assertTreeKilled(pids: string): Promise<void> {
+  const leader = Number(Deno.readTextFileSync(`${pids}/leader`));
+  const grandchild = Number(Deno.readTextFileSync(`${pids}/grandchild`));
+  assert.ok(await waitFor(() => !isAlive(grandchild), 3000), `grandchild sleep ${grandchild} still alive`);
+  assert.ok(!isAlive(leader), `scripted codex ${leader} still alive`);
+}
+
+Deno.test("--timeout kills the whole process tree and still prints a timeout report (exit 1)", async () => {
+  await withSandbox(hangingCodex, async ({ bin, work, pids }) => {
+    const started = performance.now();
+    const { code, stdout, stderr } = await runCli(
+      ["run", "--runtime", "codex", "--cwd", work, "--timeout", "1s", "--json", "hang"],
+      { env: { PANDACODE_CODEX_BIN: bin, PIDDIR: pids } },
+    );
+    const elapsed = performance.now() - started;
+    assert.equal(code, 1, stderr);
+    const report = ReportSchema.parse(JSON.parse(stdout));
+    assert.equal(report.status, "timeout");
+    assert.equal(report.error?.kind, "timeout");
+    assert.ok(report.durationMs >= 1000 && report.durationMs < 4000, `durationMs ${report.durationMs}`);
+    assert.ok(elapsed < 8000, `took ${elapsed} ms`);
+    await assertTreeKilled(pids);
+  });
+});
+
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  Deno.test(`${signal} cancels: the tree is killed and a cancelled report is printed (exit 1)`, async () => {
+    await withSandbox(hangingCodex, async ({ bin, work, pids }) => {
+      const child = spawnCli(["run", "--runtime", "codex", "--cwd", work, "--json", "hang"], {
+        env: { PANDACODE_CODEX_BIN: bin, PIDDIR: pids },
+      });
+      await feedStdin(child);
+      const output = child.output();
+      const started = await waitFor(() => {
+        try {
+          return Deno.statSync(`${pids}/grandchild`).isFile;
+        } catch {
+          return false;
+        }
+      }, 10_000);
+      assert.ok(started, "the scripted codex never started");
+      child.kill(signal);
+      const out = await output;
+      const stdout = new TextDecoder().decode(out.stdout);
+      assert.equal(out.code, 1, new TextDecoder().decode(out.stderr));
+      const report = ReportSchema.parse(JSON.parse(stdout));
+      assert.equal(report.status, "cancelled");
+      assert.equal(report.error?.kind, "cancelled");
+      await assertTreeKilled(pids);
+    });
+  });
+}
