@@ -92,7 +92,7 @@ declare namespace odw {
   >;
 
   /** Shows an intersection as one object type in editors. */
-  type Flatten<T> = { [K in keyof T]: T[K] };
+  type Flatten<T> = T extends infer O ? { [K in keyof O]: O[K] } : never;
 
   /** What `parallel()` resolves to: each thunk's awaited value, or `null` where it failed. */
   type Settled<T extends ReadonlyArray<() => unknown>> = {
