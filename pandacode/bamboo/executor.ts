@@ -1,12 +1,135 @@
 /**
- * The bamboo runtime (stub until its executor lands).
+ * The bamboo runtime: pandacode's own agent loop on the AI SDK against an OpenAI-compatible
+ * provider from the providers table.
+ *
+ * It resolves the provider (task.provider, default `deepseek`), its key (from `task.env`), base URL
+ * (`task.baseUrl`, else the provider's env variable, else the table) and model (`task.model`, else
+ * the provider's default), builds the jailed workspace tools (plus `submit` for a schema), runs the
+ * loop, and reports. Cost comes from the table's prices, which are for the provider's default model:
+ * for any other model it is `null` (unknown). The run never throws: configuration problems, HTTP
+ * errors and tool failures all end in an outcome; an aborted run reports `ctx.signal.reason`
+ * (`timeout` or `cancelled`).
+ *
  * @module
  */
-import type { Executor } from "../executor.ts";
+import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
+import type { Executor, ExecutorContext, ExecutorOutcome, Task } from "../executor.ts";
+import { zeroUsage } from "../executor.ts";
+import type { ReportError } from "../report.ts";
+import { costOf, findProvider, providerBaseUrl, providerKey, PROVIDERS } from "./providers.ts";
+import { Workspace } from "./jail.ts";
+import { buildTools } from "./tools.ts";
+import { compileSchema, type SchemaValidator, submitTool } from "./submit.ts";
+import { createRetryingFetch, type RetryOptions } from "./retry_fetch.ts";
+import { DEFAULT_MAX_STEPS, runLoop } from "./loop.ts";
+import { systemPrompt } from "./prompt.ts";
+import { errorText } from "./errors.ts";
+
+/** The provider used when the task names none. */
+export const DEFAULT_PROVIDER = "deepseek";
+
+/** Tuning for {@link runBamboo} (tests shorten the retry waits or the step limit). */
+export interface BambooOptions {
+  maxSteps?: number;
+  retry?: Omit<RetryOptions, "onRetry" | "fetch">;
+}
+
+function abortStatus(signal: AbortSignal): "timeout" | "cancelled" {
+  return signal.reason === "timeout" ? "timeout" : "cancelled";
+}
+
+/** Runs one task on bamboo. */
+export async function runBamboo(
+  task: Task,
+  ctx: ExecutorContext,
+  options: BambooOptions = {},
+): Promise<ExecutorOutcome> {
+  const providerId = (task.provider ?? DEFAULT_PROVIDER).toLowerCase();
+  const info = findProvider(providerId);
+  const outcome: ExecutorOutcome = {
+    status: "failed",
+    text: "",
+    usage: zeroUsage(),
+    costUsd: null,
+    sessionId: null,
+    error: null,
+    model: task.model ?? info?.defaultModel ?? null,
+    provider: providerId,
+  };
+  const fail = (error: ReportError): ExecutorOutcome => ({ ...outcome, status: "failed", error });
+  if (!info) {
+    return fail({
+      kind: "unknown_provider",
+      message: `unknown bamboo provider "${providerId}"; known: ${PROVIDERS.map((p) => p.id).join(", ")}`,
+      retryable: false,
+    });
+  }
+  const key = providerKey(info, task.env);
+  if (!key) {
+    return fail({
+      kind: "missing_key",
+      message: `no API key for ${info.name}: set ${info.keyEnv.join(" or ")}`,
+      retryable: false,
+    });
+  }
+  let validator: SchemaValidator | undefined;
+  let workspace: Workspace;
+  try {
+    if (task.schema) validator = compileSchema(task.schema);
+    workspace = await Workspace.open(task.cwd);
+  } catch (err) {
+    return fail({ kind: "bad_input", message: errorText(err), retryable: false });
+  }
+  if (ctx.signal.aborted) return { ...outcome, status: abortStatus(ctx.signal) };
+
+  const modelId = task.model ?? info.defaultModel;
+  const baseURL = providerBaseUrl(info, task.env, task.baseUrl);
+  const provider = createOpenAICompatible({
+    name: info.id,
+    baseURL,
+    apiKey: key.value,
+    includeUsage: true,
+    fetch: createRetryingFetch({
+      ...options.retry,
+      onRetry: (e) =>
+        ctx.log(
+          `bamboo: ${
+            e.status !== undefined ? `HTTP ${e.status}` : "network error"
+          }, retrying in ${e.delayMs} ms ` +
+            `(attempt ${e.attempt + 1}/${e.maxAttempts})`,
+        ),
+    }),
+  });
+  const submit = validator ? submitTool(validator) : undefined;
+  ctx.log(`bamboo: ${info.id} ${modelId} at ${baseURL}`);
+
+  const result = await runLoop({
+    model: provider.chatModel(modelId),
+    system: systemPrompt(workspace.root, validator?.schema),
+    prompt: task.prompt,
+    tools: buildTools(workspace, task.env, submit?.tool),
+    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
+    maxOutputTokens: task.maxOutputTokens,
+    effort: task.effort,
+    signal: ctx.signal,
+    submit: submit && validator ? { state: submit.state, validator } : undefined,
+    log: ctx.log,
+  });
+
+  const status = ctx.signal.aborted ? abortStatus(ctx.signal) : result.failure ? "failed" : "completed";
+  return {
+    ...outcome,
+    status,
+    text: result.text,
+    ...(result.output ? { output: result.output.value } : {}),
+    usage: result.usage,
+    costUsd: modelId === info.defaultModel ? costOf(info.prices, result.usage) : null,
+    error: status === "failed" ? result.failure ?? null : null,
+    model: result.modelId ?? modelId,
+  };
+}
 
 /** Runs a task on bamboo. */
 export const bambooExecutor: Executor = {
-  run() {
-    return Promise.reject(new Error("the bamboo runtime is not implemented yet"));
-  },
+  run: (task, ctx) => runBamboo(task, ctx),
 };

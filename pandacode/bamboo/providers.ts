@@ -15,6 +15,10 @@ export interface Prices {
   cachedInputPerMillion?: number;
   /** ISO date the prices were read. */
   asOf: string;
+  /** Page the prices were read from. */
+  source?: string;
+  /** What the numbers mean when it is not obvious (peak rate, tier, …). */
+  note?: string;
 }
 
 /** One provider row. */
@@ -27,23 +31,32 @@ export interface ProviderInfo {
   /** Environment variables holding the API key, first found wins. */
   keyEnv: string[];
   defaultModel: string;
+  /** Prices of `defaultModel` (another model on the same provider may cost more or less). */
   prices: Prices;
 }
 
-/** All providers, in display order. */
+/**
+ * All providers, in display order.
+ *
+ * Prices are for the default model, in USD, read on 2026-11-25 from the page in `source` (or a dated
+ * copy of it). Where a provider has peak and off-peak rates (DeepSeek), the peak rate is listed, so
+ * costUsd is an upper bound. Cost is an estimate: the provider's bill is the authority.
+ */
 export const PROVIDERS: readonly ProviderInfo[] = [
   {
     id: "deepseek",
     name: "DeepSeek",
-    baseUrl: "https://api.deepseek.com/v1",
+    baseUrl: "https://api.deepseek.com",
     baseUrlEnv: "DEEPSEEK_BASE_URL",
     keyEnv: ["DEEPSEEK_API_KEY"],
-    defaultModel: "deepseek-chat",
+    defaultModel: "deepseek-flash",
     prices: {
-      inputPerMillion: 0.28,
-      outputPerMillion: 0.42,
-      cachedInputPerMillion: 0.028,
-      asOf: "2025-09-29",
+      inputPerMillion: 0.3,
+      outputPerMillion: 1.2,
+      cachedInputPerMillion: 0.006,
+      asOf: "2026-11-25",
+      source: "https://api-docs.deepseek.com/quick_start/pricing",
+      note: "peak rate; off-peak is half",
     },
   },
   {
@@ -52,8 +65,14 @@ export const PROVIDERS: readonly ProviderInfo[] = [
     baseUrl: "https://api.moonshot.ai/v1",
     baseUrlEnv: "MOONSHOT_BASE_URL",
     keyEnv: ["MOONSHOT_API_KEY", "KIMI_API_KEY"],
-    defaultModel: "kimi-k2-0905-preview",
-    prices: { inputPerMillion: 0.6, outputPerMillion: 2.5, cachedInputPerMillion: 0.15, asOf: "2025-09-05" },
+    defaultModel: "kimi-k2.6",
+    prices: {
+      inputPerMillion: 0.95,
+      outputPerMillion: 4.0,
+      cachedInputPerMillion: 0.16,
+      asOf: "2026-11-25",
+      source: "https://platform.moonshot.ai/docs/pricing/chat",
+    },
   },
   {
     id: "qwen",
@@ -62,7 +81,13 @@ export const PROVIDERS: readonly ProviderInfo[] = [
     baseUrlEnv: "DASHSCOPE_BASE_URL",
     keyEnv: ["DASHSCOPE_API_KEY", "QWEN_API_KEY"],
     defaultModel: "qwen3-coder-plus",
-    prices: { inputPerMillion: 1.0, outputPerMillion: 5.0, asOf: "2025-09-23" },
+    prices: {
+      inputPerMillion: 1.0,
+      outputPerMillion: 5.0,
+      asOf: "2025-09-23",
+      source: "https://www.alibabacloud.com/help/en/model-studio/models",
+      note: "international endpoint, requests up to 32K input tokens",
+    },
   },
   {
     id: "zhipu",
@@ -70,8 +95,14 @@ export const PROVIDERS: readonly ProviderInfo[] = [
     baseUrl: "https://api.z.ai/api/paas/v4",
     baseUrlEnv: "ZHIPU_BASE_URL",
     keyEnv: ["ZHIPU_API_KEY", "ZAI_API_KEY", "BIGMODEL_API_KEY"],
-    defaultModel: "glm-4.6",
-    prices: { inputPerMillion: 0.6, outputPerMillion: 2.2, cachedInputPerMillion: 0.11, asOf: "2025-09-30" },
+    defaultModel: "glm-4.7",
+    prices: {
+      inputPerMillion: 0.6,
+      outputPerMillion: 2.2,
+      cachedInputPerMillion: 0.11,
+      asOf: "2026-11-25",
+      source: "https://docs.z.ai/guides/overview/pricing",
+    },
   },
   {
     id: "minimax",
@@ -79,17 +110,29 @@ export const PROVIDERS: readonly ProviderInfo[] = [
     baseUrl: "https://api.minimax.io/v1",
     baseUrlEnv: "MINIMAX_BASE_URL",
     keyEnv: ["MINIMAX_API_KEY"],
-    defaultModel: "MiniMax-M2",
-    prices: { inputPerMillion: 0.3, outputPerMillion: 1.2, asOf: "2025-10-27" },
+    defaultModel: "MiniMax-M2.7",
+    prices: {
+      inputPerMillion: 0.3,
+      outputPerMillion: 1.2,
+      cachedInputPerMillion: 0.06,
+      asOf: "2026-11-25",
+      source: "https://platform.minimax.io/docs/guides/pricing-paygo",
+    },
   },
   {
     id: "stepfun",
     name: "StepFun",
-    baseUrl: "https://api.stepfun.com/v1",
+    baseUrl: "https://api.stepfun.ai/v1",
     baseUrlEnv: "STEPFUN_BASE_URL",
     keyEnv: ["STEPFUN_API_KEY", "STEP_API_KEY"],
-    defaultModel: "step-2-mini",
-    prices: { inputPerMillion: 0.14, outputPerMillion: 0.28, asOf: "2025-07-31" },
+    defaultModel: "step-3.5-flash",
+    prices: {
+      inputPerMillion: 0.1,
+      outputPerMillion: 0.3,
+      cachedInputPerMillion: 0.02,
+      asOf: "2026-11-25",
+      source: "https://platform.stepfun.ai/docs/en/guides/pricing/details",
+    },
   },
   {
     id: "openrouter",
@@ -97,8 +140,14 @@ export const PROVIDERS: readonly ProviderInfo[] = [
     baseUrl: "https://openrouter.ai/api/v1",
     baseUrlEnv: "OPENROUTER_BASE_URL",
     keyEnv: ["OPENROUTER_API_KEY"],
-    defaultModel: "deepseek/deepseek-chat-v3.1",
-    prices: { inputPerMillion: 0.27, outputPerMillion: 1.0, asOf: "2025-09-01" },
+    defaultModel: "deepseek/deepseek-v4-flash",
+    prices: {
+      inputPerMillion: 0.14,
+      outputPerMillion: 0.28,
+      asOf: "2026-11-25",
+      source: "https://openrouter.ai/deepseek/deepseek-v4-flash",
+      note: "varies with the upstream host OpenRouter picks",
+    },
   },
   {
     id: "openai",
@@ -112,16 +161,24 @@ export const PROVIDERS: readonly ProviderInfo[] = [
       outputPerMillion: 2.0,
       cachedInputPerMillion: 0.025,
       asOf: "2025-08-07",
+      source: "https://developers.openai.com/api/docs/pricing",
     },
   },
   {
     id: "anthropic",
     name: "Anthropic (OpenAI-compatible endpoint)",
     baseUrl: "https://api.anthropic.com/v1",
-    baseUrlEnv: "ANTHROPIC_BASE_URL",
+    // Not ANTHROPIC_BASE_URL: the claude CLI reads that one, without the /v1 this endpoint needs.
+    baseUrlEnv: "ANTHROPIC_OPENAI_BASE_URL",
     keyEnv: ["ANTHROPIC_API_KEY"],
-    defaultModel: "claude-sonnet-4-5",
-    prices: { inputPerMillion: 3.0, outputPerMillion: 15.0, cachedInputPerMillion: 0.3, asOf: "2025-09-29" },
+    defaultModel: "claude-sonnet-4-6",
+    prices: {
+      inputPerMillion: 3.0,
+      outputPerMillion: 15.0,
+      cachedInputPerMillion: 0.3,
+      asOf: "2026-11-25",
+      source: "https://platform.claude.com/docs/en/about-claude/pricing",
+    },
   },
 ];
 
@@ -149,7 +206,7 @@ export function providerBaseUrl(
   env: Record<string, string | undefined>,
   override?: string,
 ): string {
-  return override ?? env[provider.baseUrlEnv] ?? provider.baseUrl;
+  return override || env[provider.baseUrlEnv] || provider.baseUrl;
 }
 
 /** Cost in USD of `usage` at `prices` (cached input billed at the cached price when one is set). */

@@ -1,0 +1,164 @@
+/**
+ * bamboo's tools that look around the workspace: list (a directory listing, optionally recursive)
+ * and search (a regular expression over the text files under a directory). Both stay inside the
+ * {@link Workspace}: they never descend into `.git`, never follow symlinks, and cap their output.
+ *
+ * @module
+ */
+import { type Tool, tool } from "ai";
+import { z } from "zod";
+import { join } from "node:path";
+import type { Workspace } from "./jail.ts";
+import { ToolFailure } from "./file_tools.ts";
+
+/** Most entries `list` returns. */
+export const LIST_MAX_ENTRIES = 500;
+/** Deepest level a recursive `list` goes. */
+export const LIST_MAX_DEPTH = 6;
+/** Default and largest number of matching lines `search` returns. */
+export const SEARCH_DEFAULT_RESULTS = 100;
+/** Largest `maxResults` a search may ask for. */
+export const SEARCH_MAX_RESULTS = 500;
+/** Files larger than this are skipped by `search`. */
+export const SEARCH_MAX_FILE_BYTES = 1024 * 1024;
+/** Most files one `search` scans. */
+export const SEARCH_MAX_FILES = 20_000;
+const LINE_PREVIEW = 240;
+
+interface Entry {
+  rel: string;
+  kind: "file" | "dir" | "symlink";
+  abs: string;
+}
+
+/** Walks `dir` breadth-first (sorted), skipping `.git`, not following symlinks. */
+async function* walk(ws: Workspace, dir: string, maxDepth: number): AsyncGenerator<Entry> {
+  let level: string[] = [dir];
+  for (let depth = 0; depth < maxDepth && level.length > 0; depth++) {
+    const nextLevel: string[] = [];
+    for (const current of level) {
+      const names: Deno.DirEntry[] = [];
+      for await (const entry of Deno.readDir(current)) names.push(entry);
+      names.sort((a, b) => a.name.localeCompare(b.name));
+      for (const entry of names) {
+        if (entry.name === ".git") continue;
+        const abs = join(current, entry.name);
+        const kind = entry.isSymlink ? "symlink" : entry.isDirectory ? "dir" : "file";
+        yield { rel: ws.display(abs), kind, abs };
+        if (kind === "dir") nextLevel.push(abs);
+      }
+    }
+    level = nextLevel;
+  }
+}
+
+/** The `list` tool. */
+export function listTool(ws: Workspace): Tool {
+  return tool({
+    description: "List a directory of the workspace (default: the root). Directories end with '/', " +
+      `symlinks with '@'. recursive lists up to ${LIST_MAX_DEPTH} levels; at most ${LIST_MAX_ENTRIES} ` +
+      "entries. .git is never listed.",
+    inputSchema: z.object({
+      path: z.string().optional().describe("Directory, relative to the workspace root (default '.')"),
+      recursive: z.boolean().optional().describe("Include subdirectories"),
+    }),
+    execute: async ({ path, recursive }) => {
+      const target = await ws.resolve(path ?? ".");
+      if (!target.exists) throw new ToolFailure(`${target.rel}: no such directory`);
+      if (!(await Deno.stat(target.abs)).isDirectory) {
+        throw new ToolFailure(`${target.rel} is a file; use read`);
+      }
+      const lines: string[] = [];
+      let more = false;
+      for await (const entry of walk(ws, target.abs, recursive ? LIST_MAX_DEPTH : 1)) {
+        if (lines.length >= LIST_MAX_ENTRIES) {
+          more = true;
+          break;
+        }
+        const shown = target.rel === "." ? entry.rel : entry.rel.slice(target.rel.length + 1);
+        lines.push(shown + (entry.kind === "dir" ? "/" : entry.kind === "symlink" ? "@" : ""));
+      }
+      if (lines.length === 0) return `${target.rel} is empty`;
+      if (more) lines.push(`[stopped at ${LIST_MAX_ENTRIES} entries; list a subdirectory for more]`);
+      return lines.join("\n");
+    },
+  });
+}
+
+/** A glob (`*`, `**`, `?`) as a regular expression over a workspace-relative path. */
+export function globToRegExp(glob: string): RegExp {
+  let source = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*" && glob[i + 1] === "*") {
+      source += ".*";
+      i++;
+      if (glob[i + 1] === "/") i++;
+    } else if (c === "*") source += "[^/]*";
+    else if (c === "?") source += "[^/]";
+    else source += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`);
+}
+
+/** The `search` tool. */
+export function searchTool(ws: Workspace): Tool {
+  return tool({
+    description: "Search text files under a directory of the workspace for a regular expression " +
+      "(JavaScript syntax). Returns 'path:line: text' for each matching line, at most maxResults " +
+      `(default ${SEARCH_DEFAULT_RESULTS}). Skips .git, symlinks, binary files and files over 1 MiB.`,
+    inputSchema: z.object({
+      pattern: z.string().min(1).describe("Regular expression to look for"),
+      path: z.string().optional().describe("Directory or file to search (default '.')"),
+      include: z.string().optional().describe("Only files matching this glob, e.g. '*.ts' or 'src/**/*.js'"),
+      ignoreCase: z.boolean().optional(),
+      maxResults: z.number().int().min(1).max(SEARCH_MAX_RESULTS).optional(),
+    }),
+    execute: async ({ pattern, path, include, ignoreCase, maxResults }) => {
+      let regex: RegExp;
+      try {
+        regex = new RegExp(pattern, ignoreCase ? "i" : "");
+      } catch (err) {
+        throw new ToolFailure(`invalid regular expression: ${(err as Error).message}`);
+      }
+      const limit = maxResults ?? SEARCH_DEFAULT_RESULTS;
+      const filter = include ? globToRegExp(include) : undefined;
+      const target = await ws.resolve(path ?? ".");
+      if (!target.exists) throw new ToolFailure(`${target.rel}: no such file or directory`);
+      const files: Entry[] = [];
+      if ((await Deno.stat(target.abs)).isDirectory) {
+        for await (const entry of walk(ws, target.abs, Infinity)) {
+          if (entry.kind !== "file") continue;
+          if (filter && !filter.test(include!.includes("/") ? entry.rel : entry.rel.split("/").pop()!)) {
+            continue;
+          }
+          files.push(entry);
+          if (files.length >= SEARCH_MAX_FILES) break;
+        }
+      } else {
+        files.push({ rel: target.rel, kind: "file", abs: target.abs });
+      }
+      const hits: string[] = [];
+      let truncated = false;
+      outer: for (const file of files) {
+        const info = await Deno.stat(file.abs);
+        if (info.size > SEARCH_MAX_FILE_BYTES) continue;
+        const bytes = await Deno.readFile(file.abs);
+        if (bytes.subarray(0, 8192).includes(0)) continue;
+        const lines = new TextDecoder().decode(bytes).split("\n");
+        for (let i = 0; i < lines.length; i++) {
+          if (!regex.test(lines[i])) continue;
+          if (hits.length >= limit) {
+            truncated = true;
+            break outer;
+          }
+          const line = lines[i].length > LINE_PREVIEW ? lines[i].slice(0, LINE_PREVIEW) + "…" : lines[i];
+          hits.push(`${file.rel}:${i + 1}: ${line}`);
+        }
+      }
+      if (hits.length === 0) return `no matches for /${pattern}/ in ${files.length} file(s)`;
+      if (truncated) hits.push(`[stopped at ${limit} matches; narrow the pattern or the path]`);
+      return hits.join("\n");
+    },
+  });
+}

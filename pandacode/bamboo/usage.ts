@@ -1,0 +1,44 @@
+/**
+ * Token usage for bamboo: one AI SDK step's usage as a report usage record, and a running sum over
+ * the steps of a task. Cached input is the SDK's `cacheReadTokens` (OpenAI's
+ * `prompt_tokens_details.cached_tokens`) or, when a provider reports it its own way, DeepSeek's
+ * `prompt_cache_hit_tokens` from the raw usage block.
+ *
+ * @module
+ */
+import type { LanguageModelUsage } from "ai";
+import type { ReportUsage } from "../report.ts";
+import { zeroUsage } from "../executor.ts";
+
+function count(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
+}
+
+/** One step's usage as a report usage record (missing numbers are 0). */
+export function stepUsage(usage: LanguageModelUsage | undefined): ReportUsage {
+  if (!usage) return zeroUsage();
+  const raw = (usage.raw ?? {}) as Record<string, unknown>;
+  return {
+    inputTokens: count(usage.inputTokens),
+    outputTokens: count(usage.outputTokens),
+    cachedInputTokens: count(usage.inputTokenDetails?.cacheReadTokens) || count(raw.prompt_cache_hit_tokens),
+    reasoningTokens: count(usage.outputTokenDetails?.reasoningTokens),
+  };
+}
+
+/** A running total of usage over steps. */
+export class UsageTotal {
+  /** The sum so far. */
+  readonly total: ReportUsage = zeroUsage();
+  /** Steps added so far. */
+  steps = 0;
+
+  /** Adds one step's usage. */
+  add(usage: ReportUsage): void {
+    this.total.inputTokens += usage.inputTokens;
+    this.total.outputTokens += usage.outputTokens;
+    this.total.cachedInputTokens += usage.cachedInputTokens;
+    this.total.reasoningTokens += usage.reasoningTokens;
+    this.steps++;
+  }
+}
