@@ -29,7 +29,7 @@ export function requestHash(label: string, prompt: string): string {
 /** The derived reply: `mock reply to "<first 60 chars of the prompt…>" (<hash>)`. */
 export function derivedReply(label: string, prompt: string): string {
   const flat = prompt.replace(/\s+/g, " ").trim();
-  const quoted = flat.length > QUOTED_CHARS ? `${flat.slice(0, QUOTED_CHARS)}…` : flat;
+  const quoted = flat.length > QUOTED_CHARS ? `${flat.slice(0, QUOTED_CHARS).trimEnd()}…` : flat;
   return `mock reply to "${quoted}" (${requestHash(label, prompt)})`;
 }
 
@@ -57,7 +57,11 @@ function isSequence(entry: Entry): entry is MockSequence {
 function abortStatus(signal: AbortSignal): "timeout" | "cancelled" {
   const reason: unknown = signal.reason;
   if (reason === "timeout") return "timeout";
-  if (reason instanceof Error && reason.name === "TimeoutError") return "timeout";
+  if (
+    typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError"
+  ) {
+    return "timeout";
+  }
   return "cancelled";
 }
 
@@ -176,7 +180,7 @@ export class MockBackend implements Backend {
     const error: NodeError = status === "timeout"
       ? {
         kind: "timeout",
-        message: request.timeoutMs === undefined ? "timed out" : `timed out after ${request.timeoutMs}ms`,
+        message: request.timeoutMs === undefined ? "timed out" : `timed out after ${request.timeoutMs} ms`,
         retryable: false,
       }
       : { kind: "cancelled", message: "cancelled", retryable: false };

@@ -130,7 +130,9 @@ const ruleSchema = z.strictObject({
       ctx.addIssue({
         code: "custom",
         path: ["prompt"],
-        message: `invalid regular expression: ${(error as Error).message}`,
+        message: `invalid regular expression: ${
+          (error as Error).message.replace(/^Invalid regular expression: /, "")
+        }`,
       });
     }
   }

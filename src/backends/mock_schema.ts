@@ -57,10 +57,10 @@ function generate(
   if (depth > HARD_DEPTH || input === false) return null;
   const schema = resolve(isObject(input) ? input : {}, ctx, 0);
   if ("const" in schema) return structuredClone(schema.const);
+  if ("default" in schema && variant === 0) return structuredClone(schema.default);
   if (Array.isArray(schema.enum) && schema.enum.length > 0) {
     return structuredClone(schema.enum[variant % schema.enum.length]);
   }
-  if ("default" in schema && variant === 0) return structuredClone(schema.default);
   switch (pickType(schema)) {
     case "object":
       return generateObject(schema, ctx, variant, depth);
