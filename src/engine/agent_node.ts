@@ -34,6 +34,8 @@ export interface NodeContext {
   log(message: string): void;
   /** Agents started so far in this run (children included); incremented by each call. */
   agentCount: number;
+  /** Agents that were called but have not reserved their budget allowance yet. */
+  contenders: number;
   usage: Usage;
 }
 
@@ -77,18 +79,21 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   const key = ctx.keys.next(prompt, options, scope);
   const label = nodeLabel(prompt, options);
 
+  ctx.contenders++;
   const release = await ctx.scheduler.acquire();
   let allowance: number | undefined;
   try {
     for (;;) {
       ctx.budget.assertOpen();
-      allowance = ctx.budget.reserve(ctx.scheduler.capacity - ctx.scheduler.running + 1);
+      allowance = ctx.budget.reserve(ctx.scheduler.capacity - ctx.scheduler.running + 1, ctx.contenders);
       if (allowance !== 0) break;
       await ctx.budget.nextSettle();
     }
   } catch (e) {
     release();
     throw e;
+  } finally {
+    ctx.contenders--;
   }
 
   ctx.emit({

@@ -37,15 +37,18 @@ export class Budget {
   }
 
   /**
-   * Reserves an allowance for one node: the unreserved remainder split over the free slots (at
-   * least 1 token). Returns `undefined` when the run has no budget, or `0` when everything left is
-   * reserved by running nodes (the caller then runs with no allowance left to give).
+   * Reserves an allowance for one node: the unreserved remainder split evenly over the nodes that
+   * want to start now (`contenders`, at most `freeSlots` of them), at least 1 token. A lone
+   * sequential agent gets everything left; a fan-out shares it. Returns `undefined` when the run has
+   * no budget, or `0` when everything left is reserved by running nodes (the caller then waits for
+   * {@link nextSettle}).
    */
-  reserve(freeSlots: number): number | undefined {
+  reserve(freeSlots: number, contenders = 1): number | undefined {
     if (this.total === null) return undefined;
     const unreserved = this.total - this.#spent - this.#reserved;
     if (unreserved <= 0) return 0;
-    const allowance = Math.max(1, Math.floor(unreserved / Math.max(1, freeSlots)));
+    const share = Math.max(1, Math.min(freeSlots, contenders));
+    const allowance = Math.max(1, Math.floor(unreserved / share));
     this.#reserved += allowance;
     return allowance;
   }

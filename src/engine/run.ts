@@ -95,6 +95,7 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     emit,
     log,
     agentCount: 0,
+    contenders: 0,
     usage: emptyUsage(),
   };
   emit({

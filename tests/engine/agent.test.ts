@@ -1,0 +1,135 @@
+/**
+ * `agent()` semantics from WORKFLOW-SPEC.md: text, schema objects, null on failure with the
+ * `[label] failed:` log, schema retry with errors, the programming errors that throw.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { eventsOf, runScript, withMeta } from "../_support/run_script.ts";
+
+const SCHEMA =
+  `{ type: "object", properties: { n: { type: "integer" }, tag: { type: "string" } }, required: ["n", "tag"] }`;
+
+Deno.test("agent resolves to the agent's text without a schema", async () => {
+  const { outcome } = await runScript(withMeta(`return await agent("Say hi", { label: "hi" });`), {
+    scenario: { rules: [{ label: "hi", reply: "hello there" }] },
+  });
+  assert.equal(outcome.status, "completed");
+  assert.equal(outcome.result, "hello there");
+});
+
+Deno.test("agent with a schema resolves to a schema-valid object", async () => {
+  const { outcome } = await runScript(withMeta(`const o = await agent("count", { schema: ${SCHEMA} });
+    return { o, type: typeof o, isInt: Number.isInteger(o.n), tagType: typeof o.tag };`));
+  assert.equal(outcome.status, "completed");
+  const r = outcome.result as Record<string, unknown>;
+  assert.equal(r.type, "object");
+  assert.equal(r.isInt, true);
+  assert.equal(r.tagType, "string");
+});
+
+Deno.test("agent resolves to null and logs [label] failed: when the agent fails", async () => {
+  const { outcome, events } = await runScript(
+    withMeta(`const v = await agent("x", { label: "worker" }); return { v, isNull: v === null };`),
+    { scenario: { rules: [{ label: "worker", fail: "model exploded" }] } },
+  );
+  assert.equal(outcome.status, "completed");
+  assert.deepEqual(outcome.result, { v: null, isNull: true });
+  assert.ok(outcome.logs.includes("[worker] failed: model exploded"), outcome.logs.join("\n"));
+  const finished = eventsOf(events, "node.finished");
+  assert.equal(finished.length, 1);
+  assert.equal(finished[0].status, "failed");
+  assert.equal(finished[0].value, null);
+});
+
+Deno.test("invalid structured output is retried with the errors, then the valid object is used", async () => {
+  const { outcome, events } = await runScript(
+    withMeta(`return await agent("count", { label: "c", schema: ${SCHEMA} });`),
+    {
+      scenario: {
+        rules: [{ label: "c", sequence: [{ output: { n: "three" } }, { output: { n: 3, tag: "ok" } }] }],
+      },
+    },
+  );
+  assert.equal(outcome.status, "completed");
+  assert.deepEqual(outcome.result, { n: 3, tag: "ok" });
+  const finished = eventsOf(events, "node.finished");
+  assert.equal(finished[0].attempts, 2);
+  assert.equal(outcome.logs.length, 0);
+});
+
+Deno.test("output that never matches the schema gives null after the bounded tries", async () => {
+  const { outcome, events } = await runScript(
+    withMeta(`return { v: await agent("count", { label: "c", schema: ${SCHEMA} }) };`),
+    { scenario: { rules: [{ label: "c", output: { n: 1.5 } }] } },
+  );
+  assert.deepEqual(outcome.result, { v: null });
+  assert.equal(eventsOf(events, "node.finished")[0].attempts, 3);
+  assert.match(outcome.logs[0], /^\[c\] failed: output did not match the schema after 3 tries/);
+});
+
+Deno.test("a schema whose root is not an object with properties makes agent() throw", async () => {
+  const { outcome } = await runScript(withMeta(`
+    const out = [];
+    for (const schema of [{ type: "string" }, { type: "object" }, { type: "array", items: {} }]) {
+      try { await agent("x", { schema }); out.push("no throw"); } catch (e) { out.push(e.message); }
+    }
+    return out;`));
+  const messages = outcome.result as string[];
+  assert.equal(messages.length, 3);
+  for (const m of messages) assert.match(m, /schema root must be \{ type: "object", properties/);
+  assert.equal(outcome.agentCount, 0);
+});
+
+Deno.test("required names that are not properties make agent() throw; uncaught it fails the run", async () => {
+  const { outcome } = await runScript(withMeta(`
+    await agent("x", { schema: { type: "object", properties: { a: { type: "string" } }, required: ["a", "b"] } });
+    return "unreachable";`));
+  assert.equal(outcome.status, "failed");
+  assert.match(
+    outcome.error!,
+    /^TypeError: agent\(\) schema `required` names "b" which are not keys of `properties`$/,
+  );
+});
+
+Deno.test("bad argument types make agent() throw a TypeError", async () => {
+  const { outcome } = await runScript(withMeta(`
+    const out = [];
+    for (const call of [() => agent(42), () => agent("x", "opts"), () => agent("x", { label: 7 })]) {
+      try { await call(); out.push("no throw"); } catch (e) { out.push(e.name); }
+    }
+    return out;`));
+  assert.deepEqual(outcome.result, ["TypeError", "TypeError", "TypeError"]);
+});
+
+Deno.test("phase() sets the phase of later agents unless they pass one; log() lines are kept", async () => {
+  const { outcome, events } = await runScript(withMeta(`
+    phase("Review");
+    await agent("a", { label: "a" });
+    await agent("b", { label: "b", phase: "Verify" });
+    log("note one"); log({ k: 1 });
+    return null;`));
+  const started = eventsOf(events, "node.started");
+  assert.deepEqual(started.map((e) => [e.label, e.phase]), [["a", "Review"], ["b", "Verify"]]);
+  assert.deepEqual(eventsOf(events, "phase").map((e) => e.title), ["Review"]);
+  assert.deepEqual(outcome.logs, ["note one", '{"k":1}']);
+});
+
+Deno.test("a per-node timeout makes the agent resolve to null with a timeout log", async () => {
+  const { outcome, events } = await runScript(
+    withMeta(`return await agent("slow", { label: "slow", timeout: "200ms" });`),
+    { scenario: { rules: [{ label: "slow", hang: true }] } },
+  );
+  assert.equal(outcome.status, "completed");
+  assert.equal(outcome.result, null);
+  assert.equal(eventsOf(events, "node.finished")[0].status, "timeout");
+  assert.match(outcome.logs[0], /^\[slow\] failed: timed out/);
+});
+
+Deno.test("args is the given JSON value verbatim, and undefined when absent", async () => {
+  const script = withMeta(`return { type: typeof args, value: args === undefined ? "absent" : args };`);
+  const given = await runScript(script, { args: { list: [1, "two"], n: null } });
+  assert.deepEqual(given.outcome.result, { type: "object", value: { list: [1, "two"], n: null } });
+  const absent = await runScript(script);
+  assert.deepEqual(absent.outcome.result, { type: "undefined", value: "absent" });
+});

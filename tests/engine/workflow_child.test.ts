@@ -1,0 +1,87 @@
+/**
+ * Nested `workflow()`: lookup by name (.odw/workflows, then .claude/workflows) or { scriptPath },
+ * its own args, the shared agent counter, the two log lines, and the one-level limit.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { eventsOf, runScript, withMeta } from "../_support/run_script.ts";
+
+const child = (name: string, body: string) =>
+  `export const meta = { name: ${JSON.stringify(name)}, description: "child" };\n${body}`;
+
+Deno.test("workflow(name) runs .odw/workflows/NAME.js with its own args and returns its value", async () => {
+  const { outcome, events } = await runScript(
+    withMeta(`
+    const r = await workflow("greet", { who: "Ada" });
+    const parentArgs = args;
+    return { r, parentArgs };`),
+    {
+      args: { parent: true },
+      files: {
+        ".odw/workflows/greet.js": child(
+          "greet",
+          `const t = await agent("hello " + args.who, { label: "g" }); return { t, who: args.who };`,
+        ),
+        ".claude/workflows/greet.js": child("greet-claude", `return "wrong one";`),
+      },
+      scenario: { rules: [{ label: "g", reply: "hi Ada" }] },
+    },
+  );
+  assert.equal(outcome.status, "completed");
+  assert.deepEqual(outcome.result, { r: { t: "hi Ada", who: "Ada" }, parentArgs: { parent: true } });
+  assert.deepEqual(outcome.logs, ["▸ running dynamic workflow greet", "▸ child done"]);
+  assert.equal(outcome.agentCount, 1);
+  const started = eventsOf(events, "node.started")[0];
+  assert.match(started.scope, /\.odw\/workflows\/greet\.js$/);
+});
+
+Deno.test("workflow(name) falls back to .claude/workflows; { scriptPath } works; counters are shared", async () => {
+  const { outcome } = await runScript(
+    withMeta(`
+    await agent("parent agent");
+    const a = await workflow("only-claude");
+    const b = await workflow({ scriptPath: "lib/sub.js" }, 3);
+    return { a, b };`),
+    {
+      files: {
+        ".claude/workflows/only-claude.js": child(
+          "only-claude",
+          `await agent("c1"); return "from claude dir";`,
+        ),
+        "lib/sub.js": child("sub", `await agent("s1"); await agent("s2"); return args * 2;`),
+      },
+    },
+  );
+  assert.deepEqual(outcome.result, { a: "from claude dir", b: 6 });
+  assert.equal(outcome.agentCount, 4);
+});
+
+Deno.test("an unknown workflow name throws; workflow() inside a child throws", async () => {
+  const { outcome } = await runScript(
+    withMeta(`
+    const out = {};
+    try { await workflow("nope"); out.unknown = "no throw"; } catch (e) { out.unknown = e.message; }
+    try { out.nested = await workflow("nester"); } catch (e) { out.nested = "threw: " + e.message; }
+    return out;`),
+    {
+      files: { ".odw/workflows/nester.js": child("nester", `return await workflow("nester");`) },
+    },
+  );
+  const r = outcome.result as Record<string, string>;
+  assert.match(r.unknown, /unknown workflow "nope"/);
+  assert.match(r.nested, /^threw: workflow\(\) cannot be called inside a child workflow/);
+});
+
+Deno.test("a child that fails the static checks is refused with its message", async () => {
+  const { outcome } = await runScript(
+    withMeta(`
+    try { await workflow("bad"); return "no throw"; } catch (e) { return e.message; }`),
+    {
+      files: {
+        ".odw/workflows/bad.js": `const x = 1;\nexport const meta = { name: "bad", description: "d" };`,
+      },
+    },
+  );
+  assert.match(outcome.result as string, /must be the FIRST statement in the script/);
+});
