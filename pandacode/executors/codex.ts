@@ -48,7 +48,7 @@ interface Attempt {
 
 /** The codex binary for a task: the resolved `bin`, else `PANDACODE_CODEX_BIN`, else `codex` on PATH. */
 export function codexBin(task: Task): string {
-  return (task as Task & { bin?: string }).bin ?? task.env.PANDACODE_CODEX_BIN ?? "codex";
+  return task.bin ?? task.env.PANDACODE_CODEX_BIN ?? "codex";
 }
 
 async function runAttempt(
@@ -149,7 +149,10 @@ function stoppedOutcome(
   usage: ReportUsage,
 ): ExecutorOutcome {
   const status = abortStatus(ctx.signal);
-  const message = status === "timeout" ? "codex: the task timed out" : "codex: the task was cancelled";
+  const limit = task.timeoutMs === undefined ? "" : ` after ${Math.round(task.timeoutMs / 100) / 10}s`;
+  const message = status === "timeout"
+    ? `codex: the task timed out${limit}`
+    : "codex: the task was cancelled";
   return outcomeOf(task, status, summary, usage, {
     error: { kind: status, message, retryable: status === "timeout" },
   });

@@ -83,6 +83,20 @@ export function pidsWithEnvEntry(entry: string): number[] {
   return pids;
 }
 
+/** Polls `pids()` until it is empty or `withinMs` passed; returns the last list and the time waited. */
+export async function waitGone(
+  pids: () => number[],
+  withinMs: number,
+): Promise<{ left: number[]; waitedMs: number }> {
+  const started = performance.now();
+  let left = pids();
+  while (left.length > 0 && performance.now() - started < withinMs) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    left = pids();
+  }
+  return { left, waitedMs: performance.now() - started };
+}
+
 function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
     for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { codexExecutor } from "../../pandacode/executors/codex.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
-import { codexTestEnv } from "./codex_env.ts";
+import { codexTestEnv, waitGone } from "./codex_env.ts";
 
 const ignore = skipUnless("codex CLI", cachedCli("codex"));
 
@@ -54,20 +54,6 @@ Deno.test({
     });
   },
 });
-
-/** Polls `pids()` until it is empty or `withinMs` passed; returns the last list and the wait. */
-async function waitGone(
-  pids: () => number[],
-  withinMs: number,
-): Promise<{ left: number[]; waitedMs: number }> {
-  const started = performance.now();
-  let left = pids();
-  while (left.length > 0 && performance.now() - started < withinMs) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    left = pids();
-  }
-  return { left, waitedMs: performance.now() - started };
-}
 
 function commandLine(pid: number): string {
   try {
