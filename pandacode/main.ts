@@ -25,9 +25,12 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 /** Runs pandacode with `args` (without the program name) and returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   const [first, ...rest] = args;
-  if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+  if (first === undefined) {
+    throw new UsageError("missing command (use run, providers or doctor; see pandacode --help)");
+  }
+  if (first === "--help" || first === "-h" || first === "help") {
     await writeStdout(MAIN_HELP);
-    return first === undefined ? EXIT_USAGE : 0;
+    return 0;
   }
   if (first === "--version" || first === "-V") {
     await writeStdout(`pandacode ${PANDACODE_VERSION}\n`);

@@ -32,6 +32,11 @@ async function loadExecutor(runtime: Runtime): Promise<Executor> {
   }
 }
 
+/** A runtime's log line for stderr, prefixed with the runtime's name unless it already starts with it. */
+export function runtimeLogLine(runtime: Runtime, message: string): string {
+  return message.startsWith(`${runtime}:`) ? message : `${runtime}: ${message}`;
+}
+
 function formatTimeout(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
@@ -43,7 +48,7 @@ export async function executeTask(task: Task, executor: Executor, graceMs?: numb
   const started = performance.now();
   const ctx = {
     signal: abort.signal,
-    log: (message: string) => console.error(`[${task.runtime}] ${message}`),
+    log: (message: string) => console.error(runtimeLogLine(task.runtime, message)),
   };
   let work: Promise<Awaited<ReturnType<Executor["run"]>>>;
   try {
