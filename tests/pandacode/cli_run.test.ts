@@ -3,6 +3,7 @@
  * `codex` (a shell script printing codex's JSONL events) as PANDACODE_CODEX_BIN: the odw contract
  * (prompt on stdin, one JSON report on stdout), the plain-text mode, a failed turn, and `--timeout`,
  * SIGTERM and SIGINT killing the process tree (a grandchild `sleep`) while still printing a report.
+ * The timeout case also runs through the claude executor with the same hanging script.
  *
  * @module
  */
@@ -26,8 +27,8 @@ function completingCodex(dir: string): string {
   return writeScript(dir, "codex", `cat > prompt-seen.txt\n${lines}`);
 }
 
-/** A codex that starts a grandchild `sleep`, records both pids in $PIDDIR, and hangs. */
-function hangingCodex(dir: string): string {
+/** A CLI (codex or claude) that starts a grandchild `sleep`, records both pids in $PIDDIR, and hangs. */
+function hangingCli(dir: string): string {
   return writeScript(
     dir,
     "codex",
@@ -129,27 +130,31 @@ async function assertTreeKilled(pids: string): Promise<void> {
   assert.ok(!isAlive(leader), `scripted codex ${leader} still alive`);
 }
 
-Deno.test("--timeout kills the whole process tree and still prints a timeout report (exit 1)", async () => {
-  await withSandbox(hangingCodex, async ({ bin, work, pids }) => {
-    const started = performance.now();
-    const { code, stdout, stderr } = await runCli(
-      ["run", "--runtime", "codex", "--cwd", work, "--timeout", "1s", "--json", "hang"],
-      { env: { PANDACODE_CODEX_BIN: bin, PIDDIR: pids } },
-    );
-    const elapsed = performance.now() - started;
-    assert.equal(code, 1, stderr);
-    const report = ReportSchema.parse(JSON.parse(stdout));
-    assert.equal(report.status, "timeout");
-    assert.equal(report.error?.kind, "timeout");
-    assert.ok(report.durationMs >= 1000 && report.durationMs < 4000, `durationMs ${report.durationMs}`);
-    assert.ok(elapsed < 8000, `took ${elapsed} ms`);
-    await assertTreeKilled(pids);
+for (const runtime of ["codex", "claude"] as const) {
+  Deno.test(`--timeout on ${runtime} kills the whole process tree and still prints a timeout report (exit 1)`, async () => {
+    await withSandbox(hangingCli, async ({ bin, work, pids }) => {
+      const started = performance.now();
+      const binVar = runtime === "codex" ? "PANDACODE_CODEX_BIN" : "PANDACODE_CLAUDE_BIN";
+      const { code, stdout, stderr } = await runCli(
+        ["run", "--runtime", runtime, "--cwd", work, "--timeout", "1s", "--json", "hang"],
+        { env: { [binVar]: bin, PIDDIR: pids } },
+      );
+      const elapsed = performance.now() - started;
+      assert.equal(code, 1, stderr);
+      const report = ReportSchema.parse(JSON.parse(stdout));
+      assert.equal(report.status, "timeout");
+      assert.equal(report.runtime, runtime);
+      assert.equal(report.error?.kind, "timeout");
+      assert.ok(report.durationMs >= 1000 && report.durationMs < 4000, `durationMs ${report.durationMs}`);
+      assert.ok(elapsed < 8000, `took ${elapsed} ms`);
+      await assertTreeKilled(pids);
+    });
   });
-});
+}
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   Deno.test(`${signal} cancels: the tree is killed and a cancelled report is printed (exit 1)`, async () => {
-    await withSandbox(hangingCodex, async ({ bin, work, pids }) => {
+    await withSandbox(hangingCli, async ({ bin, work, pids }) => {
       const child = spawnCli(["run", "--runtime", "codex", "--cwd", work, "--json", "hang"], {
         env: { PANDACODE_CODEX_BIN: bin, PIDDIR: pids },
       });
