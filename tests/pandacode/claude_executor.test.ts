@@ -1,0 +1,223 @@
+/**
+ * The claude executor driving the real pinned `claude` CLI against the scripted Anthropic server:
+ * plain text, structured output (directly, and after a resume with validation errors), model errors,
+ * a hanging server (timeout, whole process tree killed), usage and cost as the server reported them.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { claudeExecutor } from "../../pandacode/executors/claude.ts";
+import { cachedCli, skipUnless } from "../_support/prereq.ts";
+import {
+  lastMessageText,
+  PERSON_SCHEMA,
+  processesWithMarker,
+  userText,
+  withClaudeSandbox,
+} from "./claude_harness.ts";
+
+const ignore = skipUnless("claude CLI", cachedCli("claude"));
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+Deno.test({
+  name: "claude: plain text answer, with model, effort, max tokens and the prompt passed through",
+  ignore,
+  fn: () =>
+    withClaudeSandbox([{ text: "Hello from the scripted model." }], async (sb) => {
+      const outcome = await claudeExecutor.run(
+        sb.task({
+          prompt: "Say hello, please.",
+          model: "claude-sonnet-4-6",
+          effort: "high",
+          maxOutputTokens: 2000,
+        }),
+        sb.ctx(),
+      );
+      assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
+      assert.equal(outcome.text, "Hello from the scripted model.");
+      assert.equal(outcome.error, null);
+      assert.equal(outcome.output, undefined);
+      assert.equal(outcome.model, "claude-sonnet-4-6");
+      assert.match(outcome.sessionId ?? "", UUID);
+
+      const turns = sb.server.turns();
+      assert.equal(turns.length, 1);
+      const body = turns[0].body!;
+      assert.equal(body.model, "claude-sonnet-4-6");
+      assert.equal(body.max_tokens, 2000);
+      assert.deepEqual(body.output_config, { effort: "high" });
+      assert.match(userText(body), /Say hello, please\./);
+      assert.equal(turns[0].headers["x-api-key"], "test-key");
+    }),
+});
+
+Deno.test({
+  name: "claude: usage and cost are what the server reported",
+  ignore,
+  fn: () =>
+    withClaudeSandbox([{
+      text: "Counted.",
+      usage: {
+        input_tokens: 1234,
+        output_tokens: 567,
+        cache_read_input_tokens: 890,
+        cache_creation_input_tokens: 12,
+      },
+    }], async (sb) => {
+      const outcome = await claudeExecutor.run(sb.task({ model: "claude-sonnet-4-6" }), sb.ctx());
+      assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
+      assert.deepEqual(outcome.usage, {
+        inputTokens: 1234 + 890 + 12,
+        outputTokens: 567,
+        cachedInputTokens: 890,
+        reasoningTokens: 0,
+      });
+      assert.equal(typeof outcome.costUsd, "number");
+      // The CLI prices claude-sonnet-4-6 at $3 / $15 per million in/out, $0.30 cache read, $3.75 cache write.
+      const expected = (1234 * 3 + 567 * 15 + 890 * 0.3 + 12 * 3.75) / 1e6;
+      assert.ok(Math.abs(outcome.costUsd! - expected) < 1e-9, `costUsd ${outcome.costUsd} vs ${expected}`);
+    }),
+});
+
+Deno.test({
+  name: "claude: a schema goes through --json-schema and the StructuredOutput value comes back validated",
+  ignore,
+  fn: () =>
+    withClaudeSandbox([{
+      toolUse: { name: "StructuredOutput", input: { name: "Ada Lovelace", year: 1815 } },
+    }], async (sb) => {
+      const outcome = await claudeExecutor.run(
+        sb.task({ prompt: "Who wrote the first program?", schema: PERSON_SCHEMA }),
+        sb.ctx(),
+      );
+      assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
+      assert.deepEqual(outcome.output, { name: "Ada Lovelace", year: 1815 });
+      assert.deepEqual(JSON.parse(outcome.text), { name: "Ada Lovelace", year: 1815 });
+
+      const turns = sb.server.turns();
+      assert.equal(turns.length, 1);
+      const tools = turns[0].body!.tools as { name: string; input_schema: unknown }[];
+      const tool = tools.find((t) => t.name === "StructuredOutput");
+      assert.deepEqual(tool?.input_schema, PERSON_SCHEMA);
+    }),
+});
+
+Deno.test({
+  name: "claude: no structured output → the session is resumed with the validation errors",
+  ignore,
+  fn: () =>
+    withClaudeSandbox([
+      { text: "It was Ada." }, // ignores the tool
+      { text: "Still just text." }, // the CLI's own reminder turn
+      { toolUse: { name: "StructuredOutput", input: { name: "Ada Lovelace", year: 1815 } } },
+    ], async (sb) => {
+      const task = sb.task({ prompt: "Who wrote the first program?", schema: PERSON_SCHEMA });
+      const outcome = await claudeExecutor.run(task, sb.ctx());
+      assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
+      assert.deepEqual(outcome.output, { name: "Ada Lovelace", year: 1815 });
+
+      const turns = sb.server.turns();
+      assert.equal(turns.length, 3);
+      assert.match(lastMessageText(turns[2].body), /structured output was not valid/);
+      assert.match(lastMessageText(turns[2].body), /no structured output was given/);
+      // The resumed run continues the same conversation.
+      assert.match(userText(turns[2].body), /Who wrote the first program\?/);
+      assert.match(JSON.stringify(turns[2].body!.messages), /It was Ada\./);
+      // Usage is summed over both claude runs: three turns at the server's default usage.
+      assert.deepEqual(outcome.usage, {
+        inputTokens: 3 * (11 + 5),
+        outputTokens: 3 * 7,
+        cachedInputTokens: 3 * 5,
+        reasoningTokens: 0,
+      });
+      assert.ok(sb.logs.some((l) => /resuming session/.test(l)), sb.logs.join("\n"));
+    }),
+});
+
+Deno.test({
+  name: "claude: a 400 from the model API → failed, not retryable, with the server's message",
+  ignore,
+  fn: () =>
+    withClaudeSandbox(
+      () => ({
+        error: { status: 400, type: "invalid_request_error", message: "scripted: model not available" },
+      }),
+      async (sb) => {
+        const outcome = await claudeExecutor.run(sb.task(), sb.ctx());
+        assert.equal(outcome.status, "failed");
+        assert.equal(outcome.error?.kind, "api_error");
+        assert.equal(outcome.error?.retryable, false);
+        assert.match(outcome.error?.message ?? "", /400/);
+        assert.match(outcome.error?.message ?? "", /scripted: model not available/);
+        assert.doesNotMatch(outcome.error?.message ?? "", /\n/);
+        // On a 400 the CLI tries again with fewer beta features before it gives up.
+        const turns = sb.server.turns();
+        assert.ok(turns.length >= 1);
+        assert.ok(turns.every((t) => t.answer === "error 400"));
+        assert.deepEqual(outcome.usage, {
+          inputTokens: 0,
+          outputTokens: 0,
+          cachedInputTokens: 0,
+          reasoningTokens: 0,
+        });
+      },
+    ),
+});
+
+Deno.test({
+  name: "claude: a 529 overload after the CLI's retries → failed and retryable",
+  ignore,
+  fn: () =>
+    withClaudeSandbox(
+      () => ({ error: { status: 529, type: "overloaded_error", message: "scripted: overloaded" } }),
+      async (sb) => {
+        const outcome = await claudeExecutor.run(sb.task(), sb.ctx());
+        assert.equal(outcome.status, "failed");
+        assert.equal(outcome.error?.kind, "api_error");
+        assert.equal(outcome.error?.retryable, true);
+        assert.match(outcome.error?.message ?? "", /529/);
+        assert.equal(sb.server.turns().length, 2); // first call + CLAUDE_CODE_MAX_RETRIES=1
+        assert.ok(sb.logs.some((l) => /API retry 1\/1/.test(l)), sb.logs.join("\n"));
+      },
+      { CLAUDE_CODE_MAX_RETRIES: "1" },
+    ),
+});
+
+Deno.test({
+  name: "claude: a hanging server and an abort after 2 s → timeout, whole process tree gone",
+  ignore,
+  fn: () =>
+    withClaudeSandbox([{ hang: true }], async (sb) => {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort("timeout"), 2000);
+      const started = performance.now();
+      try {
+        const running = claudeExecutor.run(sb.task(), sb.ctx(controller.signal));
+        await sb.server.hanging;
+        assert.ok(
+          processesWithMarker(sb.marker).length > 0,
+          "the CLI should be running while the server hangs",
+        );
+        const outcome = await running;
+        const elapsed = performance.now() - started;
+        assert.equal(outcome.status, "timeout");
+        assert.equal(outcome.error?.kind, "timeout");
+        assert.ok(elapsed >= 1900 && elapsed < 8000, `took ${elapsed} ms`);
+        assert.deepEqual(processesWithMarker(sb.marker), []);
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+});
+
+Deno.test("claude: a missing CLI → failed with how to install it", async () => {
+  const outcome = await claudeExecutor.run({
+    runtime: "claude",
+    cwd: Deno.cwd(),
+    prompt: "hi",
+    env: { PANDACODE_CLAUDE_BIN: "/nonexistent/claude" },
+  }, { signal: new AbortController().signal, log() {} });
+  assert.equal(outcome.status, "failed");
+  assert.equal(outcome.error?.kind, "cli_not_found");
+  assert.match(outcome.error?.message ?? "", /npm install -g @anthropic-ai\/claude-code/);
+});
