@@ -55,3 +55,23 @@ export function testContext(): ExecutorContext & { logs: string[]; controller: A
   const logs: string[] = [];
   return { signal: controller.signal, log: (m) => logs.push(m), logs, controller };
 }
+
+/** True while `pid` is a live (non-zombie) process. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** Waits up to `ms` for `pid` to be gone; true when it is. */
+export async function waitDead(pid: number, ms: number): Promise<boolean> {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !isAlive(pid);
+}
