@@ -9,14 +9,8 @@
  */
 import { createHash } from "node:crypto";
 import type { Backend, NodeError, NodeRequest, NodeResult, NodeStatus, Usage } from "./backend.ts";
-import {
-  type MockResponse,
-  type MockRule,
-  type MockSequence,
-  parseScenario,
-  type Scenario,
-} from "./mock_scenario.ts";
-import { generateFromSchema } from "./mock_schema.ts";
+import type { MockResponse, MockRule, MockSequence, Scenario } from "./mock_scenario.ts";
+import { generateFromSchema, loadPatternSupport } from "./mock_schema.ts";
 
 /** How many prompt characters the derived reply quotes. */
 const QUOTED_CHARS = 60;
@@ -92,9 +86,12 @@ export class MockBackend implements Backend {
   readonly #default?: Entry;
   #defaultUses = 0;
 
-  /** `scenario` is validated (throws `MockScenarioError` when invalid); none means derived answers. */
+  /**
+   * `scenario` must already be valid (`loadScenario`/`parseScenario` check it; validation lives there
+   * so a run without a scenario does not load zod); none means derived answers.
+   */
   constructor(scenario?: Scenario) {
-    const checked = scenario === undefined ? {} : parseScenario(scenario);
+    const checked: Scenario = scenario ?? {};
     this.#rules = (checked.rules ?? []).map((rule) => ({
       rule,
       prompt: rule.prompt === undefined ? undefined : new RegExp(rule.prompt, rule.promptFlags),
@@ -107,6 +104,9 @@ export class MockBackend implements Backend {
   /** Runs one node try: picks the scripted response, waits as scripted, reports the result. */
   async run(request: NodeRequest, signal: AbortSignal): Promise<NodeResult> {
     const started = performance.now();
+    if (request.schema !== undefined && JSON.stringify(request.schema).includes('"pattern"')) {
+      await loadPatternSupport();
+    }
     const response = this.#select(request);
     const aborted = response.hang === true
       ? await waitOrAbort(undefined, signal)
@@ -201,6 +201,10 @@ export class MockBackend implements Backend {
       reasoningTokens: 0,
       ...response.usage,
     };
+    // Like a real model stopping at max_tokens: never report more output than the allowance.
+    if (request.maxOutputTokens !== undefined) {
+      usage.outputTokens = Math.min(usage.outputTokens, request.maxOutputTokens);
+    }
     return {
       status: "completed",
       ...fields,

@@ -11,10 +11,20 @@
  *
  * @module
  */
-import randexpModule from "randexp";
+import type randexpModule from "randexp";
 
 /** randexp is CommonJS (`module.exports = RandExp`); its typings describe the ES default export. */
-const RandExp = randexpModule as unknown as typeof randexpModule.default;
+type RandExpClass = typeof randexpModule.default;
+/** Loaded on first need only: randexp costs ~35 ms of start-up that most runs never use. */
+let RandExp: RandExpClass | undefined;
+
+/**
+ * Loads the `pattern` support (randexp). Call before generating from a schema that has `pattern`
+ * keywords; without it such strings are left to the other rules (best effort).
+ */
+export async function loadPatternSupport(): Promise<void> {
+  RandExp ??= (await import("randexp")).default as unknown as RandExpClass;
+}
 
 /** A JSON Schema node (or the boolean schemas `true` / `false`). */
 export type JsonSchema = Record<string, unknown> | boolean;
@@ -316,6 +326,7 @@ function fromPattern(
     return a + (state % (b - a + 1));
   };
   for (let i = 0; i < 16; i++) tries.push(seeded);
+  if (RandExp === undefined) return undefined;
   for (const randInt of tries) {
     try {
       const generator = new RandExp(regex);

@@ -8,7 +8,6 @@ import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import type { Backend } from "../backends/backend.ts";
 import { MockBackend } from "../backends/mock.ts";
-import { loadScenario } from "../backends/mock_scenario.ts";
 import { executeRun, type RunOutcome } from "../engine/run.ts";
 import { recordRefusal } from "../engine/run_dir.ts";
 import { defaultConcurrency } from "../engine/scheduler.ts";
@@ -136,6 +135,7 @@ async function makeBackend(name: string, scenarioPath: string | undefined): Prom
   if (name !== "mock") throw new UsageError(`unknown backend "${name}" (available: mock)`);
   if (scenarioPath === undefined) return new MockBackend();
   try {
+    const { loadScenario } = await import("../backends/mock_scenario.ts");
     return new MockBackend(await loadScenario(scenarioPath));
   } catch (e) {
     throw new UsageError((e as Error).message);

@@ -4,9 +4,6 @@
  *
  * @module
  */
-import { checkCommand } from "./check.ts";
-import { execCommand } from "./exec.ts";
-import { runsCommand } from "./runs.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** odw's version. */
@@ -21,10 +18,11 @@ Usage:
 
 Run "odw exec --help" for every exec option.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  exec: execCommand,
-  check: checkCommand,
-  runs: runsCommand,
+/** Commands, loaded on use so `odw --help` and `odw check` do not pay for the engine. */
+const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  exec: async () => (await import("./exec.ts")).execCommand,
+  check: async () => (await import("./check.ts")).checkCommand,
+  runs: async () => (await import("./runs.ts")).runsCommand,
 };
 
 /** Runs the CLI with `argv` (without the program name); returns the exit code. */
@@ -38,10 +36,10 @@ export async function main(argv: string[]): Promise<number> {
     console.log(VERSION);
     return 0;
   }
-  const run = COMMANDS[command];
+  const load = COMMANDS[command];
   try {
-    if (!run) throw new UsageError(`unknown command "${command}" (try odw --help)`);
-    return await run(rest);
+    if (!load) throw new UsageError(`unknown command "${command}" (try odw --help)`);
+    return await (await load())(rest);
   } catch (e) {
     const message = e instanceof UsageError
       ? e.message

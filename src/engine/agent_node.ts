@@ -13,7 +13,7 @@ import type { Budget } from "./budget.ts";
 import { nowIso, type RunEvent } from "./events.ts";
 import type { NodeKeys } from "./node_key.ts";
 import type { Scheduler } from "./scheduler.ts";
-import { schemaProblem, validateOutput } from "./schema.ts";
+import { loadSchemaSupport, schemaProblem, validateOutput } from "./schema.ts";
 
 /** At most this many agents per run, children included. */
 export const MAX_AGENTS_PER_RUN = 1000;
@@ -69,6 +69,7 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     throw new RangeError(`agent limit reached: a run may start at most ${MAX_AGENTS_PER_RUN} agents`);
   }
   if (options.schema) {
+    await loadSchemaSupport();
     const problem = schemaProblem(options.schema);
     if (problem) throw new TypeError(problem);
   }

@@ -4,11 +4,17 @@
  *
  * @module
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { canonicalJson } from "./node_key.ts";
 
+let AjvClass: typeof Ajv | undefined;
 let ajv: Ajv | undefined;
 const compiled = new Map<string, ValidateFunction>();
+
+/** Loads ajv (once); must be awaited before the first schema check. Most runs never need it. */
+export async function loadSchemaSupport(): Promise<void> {
+  AjvClass ??= (await import("ajv")).Ajv;
+}
 
 /**
  * Why `schema` cannot be used as an agent schema, or `null` when it can: the root must be
@@ -42,7 +48,8 @@ function validatorFor(schema: Record<string, unknown>): ValidateFunction {
   const id = canonicalJson(schema);
   let validate = compiled.get(id);
   if (!validate) {
-    ajv ??= new Ajv({ allErrors: true, strict: false });
+    if (!AjvClass) throw new Error("loadSchemaSupport() must be awaited before schema checks");
+    ajv ??= new AjvClass({ allErrors: true, strict: false });
     validate = ajv.compile(schema);
     compiled.set(id, validate);
   }

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { MockBackend } from "../../src/backends/mock.ts";
-import type { Scenario } from "../../src/backends/mock_scenario.ts";
+import { parseScenario, type Scenario } from "../../src/backends/mock_scenario.ts";
 import type { RunEvent } from "../../src/engine/events.ts";
 import { executeRun, type RunOutcome } from "../../src/engine/run.ts";
 import { analyzeScript } from "../../src/script/analyze.ts";
@@ -53,7 +53,7 @@ export async function runScript(source: string, opts: RunScriptOptions = {}): Pr
       name: analysis.meta.name,
       args: opts.args,
       hasArgs: "args" in opts,
-      backend: new MockBackend(opts.scenario),
+      backend: new MockBackend(opts.scenario && parseScenario(opts.scenario)),
       concurrency: opts.concurrency ?? 4,
       budget: opts.budget ?? null,
       timeoutMs: opts.timeoutMs,

@@ -118,9 +118,9 @@ Deno.test("scenario validation: a missing file says so", async () => {
   );
 });
 
-Deno.test("an invalid inline scenario is refused by the constructor", () => {
+Deno.test("an invalid inline scenario is refused by parseScenario", () => {
   assert.throws(
-    () => new MockBackend({ rules: [{ prompt: "[" }] }),
+    () => parseScenario({ rules: [{ prompt: "[" }] }),
     (error: Error) =>
       error instanceof MockScenarioError &&
       error.message.startsWith("invalid mock scenario <inline>: rules[0].prompt: invalid regular expression"),

@@ -7,7 +7,9 @@
 import assert from "node:assert/strict";
 import { Ajv } from "ajv";
 import { Ajv2020 } from "ajv/dist/2020.js";
-import { generateFromSchema } from "../../src/backends/mock_schema.ts";
+import { generateFromSchema, loadPatternSupport } from "../../src/backends/mock_schema.ts";
+
+await loadPatternSupport();
 
 const formats = {
   email: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,

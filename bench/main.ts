@@ -1,0 +1,92 @@
+/**
+ * `deno task bench`: odw's speed and memory figures, measured in one run on this machine.
+ *
+ * 1. A 1000-agent fan-out (`parallel` of 1000 thunks, cap 16) on the mock backend, as a whole
+ *    `odw exec` process (start-up, static checks, worker, scheduler, journal with fsync, result), versus
+ *    a baseline that calls the same mock backend 1000 times in-process with the same cap and no
+ *    worker or journal. Prints wall times, the overhead per agent and the peak RSS of the odw process.
+ * 2. `odw exec examples/hello.js` cold (a fresh process each time): first run and median of 5.
+ *
+ * Targets (2-core machine): whole fan-out < 1.5 s, overhead < 1 ms/agent, RSS < 200 MB, hello < 300 ms.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { MockBackend } from "../src/backends/mock.ts";
+import { Scheduler } from "../src/engine/scheduler.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const AGENTS = 1000;
+const CAP = 16;
+
+/** Runs odw once under /usr/bin/time; returns wall ms, peak RSS in MB and stdout. */
+async function timedOdw(args: string[], cwd: string): Promise<{ ms: number; rssMb: number; stdout: string }> {
+  const deno = Deno.execPath();
+  const argv = ["run", "-A", "--quiet", "--unstable-worker-options", `${ROOT}src/cli/main.ts`, ...args];
+  const haveTime = await Deno.stat("/usr/bin/time").then(() => true, () => false);
+  const cmd = haveTime ? "/usr/bin/time" : deno;
+  const cmdArgs = haveTime ? ["-f", "ODW_MAXRSS_KB=%M", deno, ...argv] : argv;
+  const t0 = performance.now();
+  const out = await new Deno.Command(cmd, { args: cmdArgs, cwd, stdout: "piped", stderr: "piped" }).output();
+  const ms = performance.now() - t0;
+  const stderr = new TextDecoder().decode(out.stderr);
+  if (!out.success) throw new Error(`odw failed: ${stderr}`);
+  const kb = Number(/ODW_MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN);
+  return { ms, rssMb: kb / 1024, stdout: new TextDecoder().decode(out.stdout) };
+}
+
+/** The baseline: the same mock backend called AGENTS times in-process under the same cap. */
+async function baseline(): Promise<number> {
+  const backend = new MockBackend();
+  const scheduler = new Scheduler(CAP);
+  const signal = new AbortController().signal;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: AGENTS }, async (_, i) => {
+    const release = await scheduler.acquire();
+    try {
+      const prompt = `task ${i}: summarise item ${i}`;
+      await backend.run({ key: `k${i}`, prompt, label: prompt, cwd: ".", attempt: 1 }, signal);
+    } finally {
+      release();
+    }
+  }));
+  return performance.now() - t0;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+
+const work = await Deno.makeTempDir({ prefix: "odw-bench-" });
+try {
+  // Warm the module cache once so "cold" means a fresh process, not a first download.
+  await timedOdw(["exec", `${ROOT}examples/hello.js`, "--quiet"], work);
+
+  const base = await baseline();
+  const fan = await timedOdw(
+    ["exec", `${ROOT}bench/fanout.js`, "--quiet", "--json", "--concurrency", String(CAP)],
+    work,
+  );
+  const result = JSON.parse(fan.stdout);
+  if (result.status !== "completed" || result.result?.done !== AGENTS) {
+    throw new Error("fan-out did not complete");
+  }
+  const overheadPerAgent = (fan.ms - base) / AGENTS;
+
+  const hello: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    hello.push((await timedOdw(["exec", `${ROOT}examples/hello.js`, "--quiet"], work)).ms);
+  }
+
+  console.log(`odw benchmark (${navigator.hardwareConcurrency} cpus, Deno ${Deno.version.deno})`);
+  console.log(`fan-out ${AGENTS} agents, cap ${CAP}, mock backend`);
+  console.log(`  whole odw process      ${fmt(fan.ms)}   (target < 1500 ms)`);
+  console.log(`  in-process baseline    ${fmt(base)}`);
+  console.log(`  overhead               ${overheadPerAgent.toFixed(3)} ms/agent   (target < 1 ms/agent)`);
+  console.log(`  ratio whole/baseline   ${(fan.ms / base).toFixed(1)}x`);
+  console.log(`  peak RSS               ${fan.rssMb.toFixed(0)} MB   (target < 200 MB)`);
+  console.log(`odw exec examples/hello.js, fresh process`);
+  console.log(`  first                  ${fmt(hello[0])}`);
+  console.log(`  median of 5            ${fmt(median(hello))}   (target < 300 ms)`);
+} finally {
+  await Deno.remove(work, { recursive: true });
+}
