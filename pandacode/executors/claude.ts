@@ -3,7 +3,8 @@
  * `claude -p --output-format stream-json --verbose`, in the task's directory, and turns its event
  * stream (see `claude_stream.ts`) into an {@link ExecutorOutcome}.
  *
- * - Prompt on stdin; `--model`, `--effort` (the CLI takes pandacode's levels as they are),
+ * - Prompt on stdin; `--model`, `--effort` (the CLI takes pandacode's levels as they are and sends
+ *   them as `output_config.effort`; it leaves them out for models without effort, e.g. Sonnet 4.5),
  *   `--permission-mode bypassPermissions` so it can edit files with nobody to ask (as root the CLI
  *   refuses that unless `IS_SANDBOX=1`, which is then set).
  * - `--max-output-tokens` → `CLAUDE_CODE_MAX_OUTPUT_TOKENS`, `--base-url` → `ANTHROPIC_BASE_URL`.
@@ -34,12 +35,9 @@ import { ClaudeStream, errorFromResult, oneLine, usageFromResult } from "./claud
 /** Most claude runs for one task with a schema (the first plus resumes with validation errors). */
 export const MAX_SCHEMA_TRIES = 3;
 
-/** Task fields main.ts may add beyond the shared {@link Task}. */
-type ClaudeTask = Task & { bin?: string };
-
 /** The claude executable for a task: the resolved path, `PANDACODE_CLAUDE_BIN`, or `claude` on PATH. */
 export function claudeBin(task: Task): string {
-  return (task as ClaudeTask).bin ?? task.env.PANDACODE_CLAUDE_BIN ?? "claude";
+  return task.bin ?? task.env.PANDACODE_CLAUDE_BIN ?? "claude";
 }
 
 /** Command-line arguments for one claude run (`resume`: the session to continue). */
@@ -142,7 +140,8 @@ function lastLines(text: string, count = 3): string {
 /** The abort status for a signal's reason. */
 function abortStatus(signal: AbortSignal): "timeout" | "cancelled" {
   const reason = signal.reason;
-  if (reason === "timeout" || (reason instanceof Error && reason.name === "TimeoutError")) return "timeout";
+  const named = reason instanceof Error || reason instanceof DOMException;
+  if (reason === "timeout" || (named && reason.name === "TimeoutError")) return "timeout";
   return "cancelled";
 }
 
@@ -211,7 +210,10 @@ export const claudeExecutor: Executor = {
       if (run.spawnError) return outcome("failed", "", run.spawnError);
       if (run.killed || ctx.signal.aborted) {
         const status = abortStatus(ctx.signal);
-        const message = status === "timeout" ? "claude: timed out" : "claude: cancelled";
+        const limit = task.timeoutMs === undefined ? "" : ` after ${Math.round(task.timeoutMs / 100) / 10}s`;
+        const message = status === "timeout"
+          ? `claude: the task timed out${limit}`
+          : "claude: the task was cancelled";
         return outcome(status, text, { kind: status, message, retryable: status === "timeout" });
       }
       if (!result) {

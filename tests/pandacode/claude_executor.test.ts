@@ -130,7 +130,12 @@ Deno.test({
         cachedInputTokens: 3 * 5,
         reasoningTokens: 0,
       });
-      assert.ok(sb.logs.some((l) => /resuming session/.test(l)), sb.logs.join("\n"));
+      // The resumed run continues the same session.
+      assert.match(outcome.sessionId ?? "", UUID);
+      assert.ok(
+        sb.logs.includes(`claude: resuming session ${outcome.sessionId} (try 2)`),
+        sb.logs.join("\n"),
+      );
     }),
 });
 
