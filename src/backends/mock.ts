@@ -1,7 +1,7 @@
 /**
  * The mock backend: deterministic and token-free. Without a scenario it answers every node with text
  * derived from the prompt (or, for a schema node, an object generated from the schema) and usage
- * derived from lengths. A scenario (see mock_scenario.ts and docs/mock-scenario.md) scripts replies,
+ * derived from lengths. A scenario (see mock_scenario.ts and the README's "Mock scenarios") scripts replies,
  * invalid output, failures, forced timeouts, delays, hangs and usage per label, prompt pattern,
  * occurrence and attempt. Occurrence and sequence counters live in the instance: one per run.
  *

@@ -3,7 +3,7 @@
  * answers — replies, structured output (valid or not), failures, forced timeouts, delays, hangs and
  * usage — per label, prompt pattern, occurrence and attempt. This module defines the shape, validates
  * it with zod, and turns problems into one clear line. The format is documented in
- * docs/mock-scenario.md.
+ * the README's "Mock scenarios" section.
  *
  * @module
  */
