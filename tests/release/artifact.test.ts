@@ -1,0 +1,67 @@
+/**
+ * The shipped artifact, proven without `deno compile` (which cannot download its runtime here):
+ * `deno bundle` gives single files for odw and pandacode that run on their own, and
+ * `deno publish --dry-run` accepts the package.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+
+async function deno(args: string[], cwd: string) {
+  const out = await new Deno.Command(Deno.execPath(), { args, cwd, stdout: "piped", stderr: "piped" })
+    .output();
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+Deno.test("bundled single-file odw runs examples/hello.js on the mock backend", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "odw-bundle-" });
+  try {
+    const bundle = join(dir, "odw.js");
+    const built = await deno(
+      ["bundle", "--quiet", "--platform", "deno", "-o", bundle, "src/cli/main.ts"],
+      ROOT,
+    );
+    assert.equal(built.code, 0, built.stderr);
+    const run = await deno(
+      ["run", "-A", "--unstable-worker-options", bundle, "exec", join(ROOT, "examples/hello.js"), "--json"],
+      dir,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.status, "completed");
+    assert.equal(out.agentCount, 3);
+    assert.match(out.result.en, /^mock reply to "Say hello in English\."/);
+    assert.equal(typeof out.result.summary.greeting, "string");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("bundled single-file pandacode runs (providers --json)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pandacode-bundle-" });
+  try {
+    const bundle = join(dir, "pandacode.js");
+    const built = await deno(
+      ["bundle", "--quiet", "--platform", "deno", "-o", bundle, "pandacode/main.ts"],
+      ROOT,
+    );
+    assert.equal(built.code, 0, built.stderr);
+    const run = await deno(["run", "-A", bundle, "providers", "--json"], dir);
+    assert.equal(run.code, 0, run.stderr);
+    const providers = JSON.parse(run.stdout) as Array<{ id: string }>;
+    assert.ok(providers.some((p) => p.id === "deepseek"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno publish --dry-run accepts the package", async () => {
+  const out = await deno(["publish", "--dry-run", "--allow-dirty"], ROOT);
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stderr + out.stdout, /Dry run complete/);
+});
