@@ -6,7 +6,16 @@
  *
  * @module
  */
-import { addUsage, type Backend, emptyUsage, type NodeResult, type Usage } from "../backends/backend.ts";
+import {
+  addUsage,
+  type Backend,
+  type Effort,
+  emptyUsage,
+  type NodeError,
+  type NodeRequest,
+  type NodeStatus,
+  type Usage,
+} from "../backends/backend.ts";
 import type { AgentCallOptions, AgentRequestMessage } from "../protocol.ts";
 import { parseDuration } from "../util/duration.ts";
 import type { Budget } from "./budget.ts";
@@ -109,93 +118,113 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     options,
   });
   const started = performance.now();
-  const signals = [ctx.signal];
-  if (timeoutMs !== undefined) signals.push(AbortSignal.timeout(timeoutMs));
-  const signal = AbortSignal.any(signals);
-  let usage = emptyUsage();
-  let costUsd: number | null = 0;
-  let attempts = 0;
-  let last: NodeResult | undefined;
-  let value: unknown = null;
-  let failure: string | undefined;
+  const signal = timeoutMs === undefined
+    ? ctx.signal
+    : AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
+  const base: NodeRequest = {
+    key,
+    prompt,
+    label,
+    phase: options.phase,
+    schema: options.schema,
+    model: options.model,
+    effort: options.effort as Effort | undefined,
+    runtime: options.runtime,
+    provider: options.provider,
+    isolation: options.isolation === "worktree" ? "worktree" : undefined,
+    agentType: options.agentType,
+    timeoutMs,
+    maxOutputTokens: allowance,
+    cwd: ctx.cwd,
+    attempt: 1,
+  };
+  let settled: Settled;
   try {
-    let feedback: string | undefined;
-    while (attempts < SCHEMA_TRIES) {
-      attempts++;
-      last = await ctx.backend.run({
-        key,
-        prompt,
-        label,
-        phase: options.phase,
-        schema: options.schema,
-        model: options.model,
-        effort: options.effort as never,
-        runtime: options.runtime,
-        provider: options.provider,
-        isolation: options.isolation === "worktree" ? "worktree" : undefined,
-        agentType: options.agentType,
-        timeoutMs,
-        maxOutputTokens: allowance,
-        cwd: ctx.cwd,
-        attempt: attempts,
-        feedback,
-      }, signal);
-      usage = addUsage(usage, last.usage);
-      costUsd = last.costUsd == null || costUsd === null ? null : costUsd + last.costUsd;
-      if (signal.aborted && last.status === "completed") last = { ...last, status: "cancelled" };
-      if (last.status !== "completed") {
-        failure = last.error?.message ?? describeStatus(last.status, timeoutMs);
-        if (last.status === "timeout" || (timeoutMs !== undefined && signal.aborted && !ctx.signal.aborted)) {
-          last = { ...last, status: "timeout" };
-          failure = last.error?.message ?? describeStatus("timeout", timeoutMs);
-        }
-        break;
-      }
-      if (!options.schema) {
-        value = last.text ?? "";
-        break;
-      }
-      const output = last.output !== undefined ? last.output : parseJson(last.text);
-      const errors = validateOutput(options.schema, output);
-      if (errors.length === 0) {
-        value = output;
-        break;
-      }
-      feedback = `Your output did not match the required JSON schema:\n- ${errors.join("\n- ")}`;
-      failure = `output did not match the schema after ${attempts} tries: ${errors.join("; ")}`;
-    }
+    settled = await dispatchWithRetries(ctx.backend, base, signal, () => ctx.signal.aborted);
   } catch (e) {
-    failure = `backend error: ${(e as Error).message}`;
-    last = undefined;
+    settled = {
+      ...noResult(),
+      error: { kind: "backend", message: `backend error: ${(e as Error).message}`, retryable: false },
+    };
   } finally {
-    ctx.budget.settle(allowance, usage.outputTokens);
-    ctx.usage = addUsage(ctx.usage, usage);
     release();
   }
-  const status = value !== null
-    ? "completed"
-    : (last?.status === "completed" ? "failed" : last?.status ?? "failed");
-  if (value === null) ctx.log(`[${label}] failed: ${failure ?? "no result"}`);
+  ctx.budget.settle(allowance, settled.usage.outputTokens);
+  ctx.usage = addUsage(ctx.usage, settled.usage);
+  if (settled.error) ctx.log(`[${label}] failed: ${settled.error.message}`);
   ctx.emit({
     type: "node.finished",
     ts: nowIso(),
     key,
     seq,
     label,
-    status,
-    value,
-    usage,
-    costUsd,
+    status: settled.status,
+    value: settled.value,
+    usage: settled.usage,
+    costUsd: settled.costUsd,
     durationMs: Math.round(performance.now() - started),
-    attempts,
-    error: value === null
-      ? { kind: last?.error?.kind ?? status, message: failure ?? "no result", retryable: false }
-      : undefined,
+    attempts: settled.attempts,
+    error: settled.error,
   });
-  return value;
+  return settled.value;
 }
 
-function describeStatus(status: string, timeoutMs: number | undefined): string {
+/** A node's final state after all its tries. `error` is set exactly when `value` is null. */
+interface Settled {
+  value: unknown;
+  status: NodeStatus;
+  error?: NodeError;
+  usage: Usage;
+  costUsd: number | null;
+  attempts: number;
+}
+
+function noResult(): Settled {
+  return { value: null, status: "failed", usage: emptyUsage(), costUsd: 0, attempts: 0 };
+}
+
+/**
+ * Calls the backend until it gives a usable value: text, or output valid against the schema (up to
+ * {@link SCHEMA_TRIES} tries, each retry told the previous try's validation errors).
+ */
+async function dispatchWithRetries(
+  backend: Backend,
+  base: NodeRequest,
+  signal: AbortSignal,
+  runCancelled: () => boolean,
+): Promise<Settled> {
+  const settled = noResult();
+  let feedback: string | undefined;
+  while (settled.attempts < SCHEMA_TRIES) {
+    settled.attempts++;
+    const result = await backend.run({ ...base, attempt: settled.attempts, feedback }, signal);
+    settled.usage = addUsage(settled.usage, result.usage);
+    settled.costUsd = result.costUsd == null || settled.costUsd === null
+      ? null
+      : settled.costUsd + result.costUsd;
+    if (result.status !== "completed" || signal.aborted) {
+      // An abort that is not the run's own is the node's timeout, whatever the backend called it.
+      const status: NodeStatus = signal.aborted ? (runCancelled() ? "cancelled" : "timeout") : result.status;
+      const message = result.status === status && result.error?.message
+        ? result.error.message
+        : describeStatus(status, base.timeoutMs);
+      return { ...settled, status, error: { kind: result.error?.kind ?? status, message, retryable: false } };
+    }
+    if (!base.schema) return { ...settled, status: "completed", value: result.text ?? "" };
+    const output = result.output !== undefined ? result.output : parseJson(result.text);
+    const errors = validateOutput(base.schema, output);
+    if (errors.length === 0) return { ...settled, status: "completed", value: output, error: undefined };
+    feedback = `Your output did not match the required JSON schema:\n- ${errors.join("\n- ")}`;
+    settled.error = {
+      kind: "schema",
+      message: `output did not match the schema after ${settled.attempts} tries: ${errors.join("; ")}`,
+      retryable: false,
+    };
+  }
+  return settled;
+}
+
+function describeStatus(status: NodeStatus, timeoutMs: number | undefined): string {
   if (status === "timeout") return `timed out${timeoutMs !== undefined ? ` after ${timeoutMs} ms` : ""}`;
   if (status === "cancelled") return "cancelled";
   return "the agent failed";
