@@ -209,13 +209,17 @@ export function providerBaseUrl(
   return override || env[provider.baseUrlEnv] || provider.baseUrl;
 }
 
-/** Cost in USD of `usage` at `prices` (cached input billed at the cached price when one is set). */
+/**
+ * Cost in USD of `usage` at `prices` (cached input billed at the cached price when one is set),
+ * rounded to 1e-10 USD so float noise does not show in reports.
+ */
 export function costOf(
   prices: Prices,
   usage: { inputTokens: number; outputTokens: number; cachedInputTokens: number },
 ): number {
   const cached = prices.cachedInputPerMillion ?? prices.inputPerMillion;
   const freshInput = Math.max(0, usage.inputTokens - usage.cachedInputTokens);
-  return (freshInput * prices.inputPerMillion + usage.cachedInputTokens * cached +
+  const usd = (freshInput * prices.inputPerMillion + usage.cachedInputTokens * cached +
     usage.outputTokens * prices.outputPerMillion) / 1_000_000;
+  return Math.round(usd * 1e10) / 1e10;
 }

@@ -68,3 +68,19 @@ Deno.test("bamboo reads then edits a file over three steps and sums usage", asyn
     }, cost ${outcome.costUsd}`,
   );
 });
+
+Deno.test("bamboo passes effort and max output tokens to the endpoint", async () => {
+  await using tmp = await tempWorkspace();
+  await using server = startChatServer([reply.text("ok", { prompt_tokens: 1, completion_tokens: 1 })]);
+  const outcome = await runBamboo(
+    bambooTask(tmp.ws, server, { effort: "high", maxOutputTokens: 1234, model: "deepseek-v4-pro" }),
+    testContext(),
+  );
+  assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
+  const body = server.requests[0].body;
+  assert.equal(body.model, "deepseek-v4-pro");
+  assert.equal(body.reasoning_effort, "high");
+  assert.equal(body.max_tokens, 1234);
+  assert.notEqual(body.stream, true);
+  assert.equal(outcome.costUsd, null, "the table prices only the default model");
+});
