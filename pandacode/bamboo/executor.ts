@@ -4,8 +4,8 @@
  *
  * It resolves the provider (task.provider, default `deepseek`), its key (from `task.env`), base URL
  * (`task.baseUrl`, else the provider's env variable, else the table) and model (`task.model`, else
- * the provider's default), builds the jailed workspace tools (plus `submit` for a schema), runs the
- * loop, and reports. Cost comes from the table's prices, which are for the provider's default model:
+ * the provider's default), builds the jailed workspace tools (plus `submit` for a schema; the bash
+ * tool gets the task's environment minus the provider's key variables), runs the loop, and reports. Cost comes from the table's prices, which are for the provider's default model:
  * for any other model it is `null` (unknown). The run never throws: configuration problems, HTTP
  * errors and tool failures all end in an outcome; an aborted run reports `ctx.signal.reason`
  * (`timeout` or `cancelled`).
@@ -36,6 +36,13 @@ export interface BambooOptions {
 
 function abortStatus(signal: AbortSignal): "timeout" | "cancelled" {
   return signal.reason === "timeout" ? "timeout" : "cancelled";
+}
+
+/** The environment for the bash tool: the task's, without the provider's API key variables. */
+export function toolEnv(env: Record<string, string>, keyEnv: readonly string[]): Record<string, string> {
+  const copy = { ...env };
+  for (const name of keyEnv) delete copy[name];
+  return copy;
 }
 
 /** Runs one task on bamboo. */
@@ -107,7 +114,7 @@ export async function runBamboo(
     model: provider.chatModel(modelId),
     system: systemPrompt(workspace.root, validator?.schema),
     prompt: task.prompt,
-    tools: buildTools(workspace, task.env, submit?.tool),
+    tools: buildTools(workspace, toolEnv(task.env, info.keyEnv), submit?.tool),
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxOutputTokens: task.maxOutputTokens,
     effort: task.effort,

@@ -11,10 +11,13 @@ import { CappedOutput } from "../../pandacode/bamboo/bash_tool.ts";
 import { reply, startChatServer, toolResultsOf } from "../fixtures/openai_chat_server.ts";
 import { bambooTask, tempWorkspace, testContext, waitDead } from "./bamboo_helpers.ts";
 
-Deno.test("bamboo bash runs in the workspace and returns output and exit code", async () => {
+Deno.test("bamboo bash runs in the workspace (without the API key) and returns output and exit code", async () => {
   await using tmp = await tempWorkspace({ "marker.txt": "m" });
   await using server = startChatServer([
-    reply.tools([{ name: "bash", args: { command: "pwd; ls; echo to-stderr >&2; exit 3" } }]),
+    reply.tools([{
+      name: "bash",
+      args: { command: 'pwd; ls; echo "key=${DEEPSEEK_API_KEY:-unset}"; echo to-stderr >&2; exit 3' },
+    }]),
     reply.text("ran it"),
   ]);
   const outcome = await runBamboo(bambooTask(tmp.ws, server), testContext());
@@ -25,6 +28,7 @@ Deno.test("bamboo bash runs in the workspace and returns output and exit code", 
   assert.equal(lines[1], await Deno.realPath(tmp.ws));
   assert.ok(lines.includes("marker.txt"), result.content);
   assert.ok(lines.includes("to-stderr"), result.content);
+  assert.ok(lines.includes("key=unset"), "the provider key is not passed to commands");
 });
 
 Deno.test("bamboo bash timeout kills the command and its children", async () => {
