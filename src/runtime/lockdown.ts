@@ -4,8 +4,9 @@
  * The Worker already has `permissions: "none"` (no files, env, network, subprocesses). This removes
  * what that leaves open: every source of time and randomness (so indirect access such as
  * `globalThis["Da"+"te"].now()` cannot break resume), code generation from strings and nested workers
- * (routes to `import()` of npm:/data: modules, which permissions alone do not stop), and direct use of
- * the message port (so a script cannot forge protocol messages).
+ * (routes to `import()` of npm:/data: modules, which permissions alone do not stop), the Node and Deno
+ * side doors (`process.getBuiltinModule`, `Deno[Deno.internal]`, `Deno.permissions`, `Deno.exit`,
+ * CacheStorage), and direct use of the message port (so a script cannot forge protocol messages).
  *
  * The function is self-contained: the host stringifies it into the worker source, so it must not
  * reference anything outside its own body.
@@ -17,9 +18,11 @@
 export function lockdown(): void {
   const g = globalThis as unknown as Record<string, unknown>;
   const RealFunction = Function;
-  const unavailable = (what: string, why = "breaks resume") => () => {
-    throw new Error(`${what} is unavailable in workflow scripts (${why})`);
-  };
+  // A plain function, not an arrow: `new Function("...")` must throw this error too, not "not a constructor".
+  const unavailable = (what: string, why = "breaks resume") =>
+    function (): never {
+      throw new Error(`${what} is unavailable in workflow scripts (${why})`);
+    };
   const define = (target: object, key: PropertyKey, value: unknown) => {
     try {
       Object.defineProperty(target, key, { value, writable: false, configurable: false });
@@ -44,8 +47,20 @@ export function lockdown(): void {
   define(RealDate.prototype, "constructor", SafeDate);
   define(g, "Date", SafeDate);
   define(Math, "random", unavailable("Math.random()"));
-  poison(g, "performance", "performance");
-  poison(g, "Temporal", "Temporal");
+  for (
+    const name of [
+      "performance",
+      "Performance",
+      "PerformanceEntry",
+      "PerformanceMark",
+      "PerformanceMeasure",
+      "PerformanceObserver",
+      "PerformanceObserverEntryList",
+      "Temporal",
+    ]
+  ) poison(g, name, name);
+  // A File made without an explicit date (also by FormData) is stamped with the current time.
+  if (typeof File === "function") poison(File.prototype, "lastModified", "File.lastModified");
   const dtf = Intl.DateTimeFormat.prototype as unknown as Record<string, unknown>;
   for (const method of ["format", "formatToParts"]) {
     const descriptor = Object.getOwnPropertyDescriptor(dtf, method);
@@ -81,6 +96,11 @@ export function lockdown(): void {
   poison(g, "Crypto", "Crypto");
   poison(g, "CryptoKey", "CryptoKey");
   poison(g, "SubtleCrypto", "SubtleCrypto");
+  // Blob URLs carry a random UUID; the worker's own location and stack frames name one (the runtime
+  // itself is evaluated under a fixed sourceURL, see worker_source.ts).
+  define(URL, "createObjectURL", unavailable("URL.createObjectURL()"));
+  poison(g, "location", "location");
+  poison(g, "WorkerLocation", "WorkerLocation");
 
   // Code generation from strings and nested workers.
   const noCodegen = unavailable("code generation from strings", "sandbox");
@@ -105,8 +125,33 @@ export function lockdown(): void {
     poison(g, name, name, "sandbox");
   }
 
-  // The message port belongs to the runtime.
-  for (const name of ["postMessage", "onmessage", "addEventListener", "removeEventListener", "close"]) {
-    poison(g, name, `${name}()`, "sandbox");
+  // Node compatibility: `process.getBuiltinModule()` reaches node:vm (code from strings, a clock),
+  // node:worker_threads and node:perf_hooks; `process.hrtime()`/`uptime()` are clocks.
+  poison(g, "process", "process", "sandbox");
+  // Persistent storage that needs no permission (CacheStorage is written to disk and outlives the run).
+  for (const name of ["caches", "CacheStorage", "Cache"]) poison(g, name, name, "sandbox");
+  // Deno: the internals (`Deno[Deno.internal].core.evalContext` compiles code and loads modules);
+  // `Deno.permissions.request()` would ask the person at the terminal for access; `Deno.exit()` ends the
+  // worker without a word to the host, so the run would never finish.
+  const deno = g.Deno as Record<PropertyKey, unknown> | undefined;
+  if (deno) {
+    const internal = deno.internal;
+    if (typeof internal === "symbol") poison(deno, internal, "Deno internals", "sandbox");
+    poison(deno, "permissions", "Deno.permissions", "sandbox");
+    define(deno, "exit", unavailable("Deno.exit()", "sandbox"));
   }
+
+  // The message port belongs to the runtime (it also ignores untrusted, script-dispatched events).
+  for (
+    const name of [
+      "postMessage",
+      "onmessage",
+      "onmessageerror",
+      "onerror",
+      "addEventListener",
+      "removeEventListener",
+      "dispatchEvent",
+      "close",
+    ]
+  ) poison(g, name, `${name}()`, "sandbox");
 }

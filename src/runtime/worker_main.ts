@@ -21,7 +21,10 @@ import type {
 export function workerMain(lockdown: () => void): void {
   const g = globalThis as unknown as {
     postMessage(m: WorkerMessage): void;
-    addEventListener(type: string, fn: (e: { data: unknown; preventDefault(): void }) => void): void;
+    addEventListener(
+      type: string,
+      fn: (e: { data: unknown; isTrusted: boolean; preventDefault(): void }) => void,
+    ): void;
   };
   const post = g.postMessage.bind(globalThis);
   const send = (m: WorkerMessage) => post(m);
@@ -267,7 +270,10 @@ export function workerMain(lockdown: () => void): void {
     }
   };
 
-  g.addEventListener("message", (e) => onMessage(e.data as HostMessage));
+  // Only the host's messages are trusted; an event the script dispatched itself is not a reply.
+  g.addEventListener("message", (e) => {
+    if (e.isTrusted) onMessage(e.data as HostMessage);
+  });
   g.addEventListener("unhandledrejection", (e) => e.preventDefault());
   const consoleLog = (...parts: unknown[]) => log(parts.map(textOf).join(" "));
   for (const method of ["log", "info", "warn", "error", "debug"]) {

@@ -2,6 +2,10 @@
  * Builds the sandbox Worker from the runtime functions: their source text becomes one blob-URL
  * module, so the worker needs no file on disk (and a bundled single-file odw still works).
  *
+ * The module evaluates the runtime with a fixed `sourceURL`, so the stack frames a script can read
+ * (`new Error().stack`) name `odw-runtime.js`, not the blob URL with its random UUID (a source of
+ * randomness that would differ between a run and its resume).
+ *
  * @module
  */
 import { lockdown } from "./lockdown.ts";
@@ -12,7 +16,9 @@ let cachedUrl: string | undefined;
 /** Object URL of the worker module (created once per process). */
 export function workerModuleUrl(): string {
   if (!cachedUrl) {
-    const source = `(${workerMain.toString()})(${lockdown.toString()});\n`;
+    const runtime = `"use strict";\n(${workerMain.toString()})(${lockdown.toString()});\n` +
+      `//# sourceURL=odw-runtime.js\n`;
+    const source = `(0, eval)(${JSON.stringify(runtime)});\n`;
     cachedUrl = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
   }
   return cachedUrl;
