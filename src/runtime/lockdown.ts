@@ -141,16 +141,15 @@ export function lockdown(): void {
     define(deno, "exit", unavailable("Deno.exit()", "sandbox"));
   }
 
-  // The message port belongs to the runtime (it also ignores untrusted, script-dispatched events).
+  // The message port and the event listeners belong to the runtime. (`dispatchEvent` stays: Deno
+  // reports an uncaught error through it. The runtime ignores untrusted, script-dispatched messages.)
   for (
     const name of [
       "postMessage",
       "onmessage",
       "onmessageerror",
-      "onerror",
       "addEventListener",
       "removeEventListener",
-      "dispatchEvent",
       "close",
     ]
   ) poison(g, name, `${name}()`, "sandbox");

@@ -23,7 +23,7 @@ export function workerMain(lockdown: () => void): void {
     postMessage(m: WorkerMessage): void;
     addEventListener(
       type: string,
-      fn: (e: { data: unknown; isTrusted: boolean; preventDefault(): void }) => void,
+      fn: (e: { data: unknown; error?: unknown; isTrusted: boolean; preventDefault(): void }) => void,
     ): void;
   };
   const post = g.postMessage.bind(globalThis);
@@ -275,6 +275,12 @@ export function workerMain(lockdown: () => void): void {
     if (e.isTrusted) onMessage(e.data as HostMessage);
   });
   g.addEventListener("unhandledrejection", (e) => e.preventDefault());
+  // An error thrown outside the body's promise chain (in a timer callback) fails the run like a throw
+  // from the body, and is handled here so Deno does not print it with a stack trace.
+  g.addEventListener("error", (e) => {
+    e.preventDefault();
+    send({ type: "failed", error: toWire(e.error) });
+  });
   const consoleLog = (...parts: unknown[]) => log(parts.map(textOf).join(" "));
   for (const method of ["log", "info", "warn", "error", "debug"]) {
     (console as unknown as Record<string, unknown>)[method] = consoleLog;
