@@ -19,7 +19,7 @@ import type { ReportError } from "../report.ts";
 import { costOf, findProvider, providerBaseUrl, providerKey, PROVIDERS } from "./providers.ts";
 import { Workspace } from "./jail.ts";
 import { buildTools } from "./tools.ts";
-import { compileSchema, type SchemaValidator, submitTool } from "./submit.ts";
+import { compileTaskSchema, type SchemaValidator, submitTool } from "./submit.ts";
 import { createRetryingFetch, type RetryOptions } from "./retry_fetch.ts";
 import { DEFAULT_MAX_STEPS, runLoop } from "./loop.ts";
 import { systemPrompt } from "./prompt.ts";
@@ -82,7 +82,7 @@ export async function runBamboo(
   let validator: SchemaValidator | undefined;
   let workspace: Workspace;
   try {
-    if (task.schema) validator = compileSchema(task.schema);
+    if (task.schema) validator = await compileTaskSchema(task.schema);
     workspace = await Workspace.open(task.cwd);
   } catch (err) {
     return fail({ kind: "bad_input", message: errorText(err), retryable: false });

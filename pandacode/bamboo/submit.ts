@@ -7,7 +7,14 @@
  * @module
  */
 import { jsonSchema, type Tool, tool } from "ai";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import {
+  compileSchema,
+  loadJsonSchemaSupport,
+  parseJsonAnswer,
+  type SchemaValidator,
+} from "../../src/util/json_schema.ts";
+
+export type { SchemaValidator };
 
 /** Invalid submissions allowed before the task fails. */
 export const SUBMIT_MAX_INVALID = 3;
@@ -22,43 +29,14 @@ export interface SubmitState {
   lastErrors?: string;
 }
 
-/** A schema validator. */
-export interface SchemaValidator {
-  /** The schema as sent to the model (without `$schema`). */
-  schema: Record<string, unknown>;
-  /** Undefined when `value` is valid, else a readable list of errors. */
-  check(value: unknown): string | undefined;
-}
-
-/** Compiles `schema` with ajv; throws with a readable message when the schema itself is invalid. */
-export function compileSchema(schema: Record<string, unknown>): SchemaValidator {
-  // Draft differences aside, ajv's default dialect handles what agents' schemas use; `$schema` is dropped
-  // so a 2020-12 declaration does not make ajv refuse an otherwise ordinary schema.
-  const { $schema: _ignored, ...rest } = schema;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  let validate: ValidateFunction;
+/** Compiles the task's schema; throws `invalid JSON schema: …` when the schema itself is invalid. */
+export async function compileTaskSchema(schema: Record<string, unknown>): Promise<SchemaValidator> {
+  await loadJsonSchemaSupport();
   try {
-    validate = ajv.compile(rest);
+    return compileSchema(schema);
   } catch (err) {
     throw new Error(`invalid JSON schema: ${(err as Error).message}`);
   }
-  return {
-    schema: rest,
-    check(value) {
-      return validate(value) ? undefined : formatErrors(validate.errors ?? []);
-    },
-  };
-}
-
-/** One line per ajv error: `<json pointer or (root)>: <message>`. */
-export function formatErrors(errors: ErrorObject[]): string {
-  return errors.map((e) => {
-    const where = e.instancePath || "(root)";
-    const extra = e.keyword === "additionalProperties"
-      ? ` (${(e.params as { additionalProperty?: string }).additionalProperty})`
-      : "";
-    return `${where}: ${e.message ?? e.keyword}${extra}`;
-  }).join("\n");
 }
 
 /** The `submit` tool and the state it updates. */
@@ -69,8 +47,9 @@ export function submitTool(validator: SchemaValidator): { tool: Tool; state: Sub
       "its input must match the required JSON schema. If it reports validation errors, fix them and call it again.",
     inputSchema: jsonSchema(validator.schema as Parameters<typeof jsonSchema>[0]),
     execute: (input: unknown) => {
-      const errors = validator.check(input);
-      if (errors === undefined) {
+      const problems = validator.check(input);
+      const errors = problems.join("\n");
+      if (problems.length === 0) {
         state.accepted = { value: input };
         return "accepted";
       }
@@ -93,13 +72,7 @@ export function submitTool(validator: SchemaValidator): { tool: Tool; state: Sub
  * the schema; undefined otherwise.
  */
 export function outputFromText(text: string, validator: SchemaValidator): { value: unknown } | undefined {
-  const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n\s*```\s*$/.exec(text);
-  const candidate = (fenced ? fenced[1] : text).trim();
-  if (!candidate.startsWith("{")) return undefined;
-  try {
-    const value = JSON.parse(candidate);
-    return validator.check(value) === undefined ? { value } : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = parseJsonAnswer(text);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  return validator.check(value).length === 0 ? { value } : undefined;
 }

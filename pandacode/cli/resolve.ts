@@ -119,7 +119,7 @@ export async function resolveTask(
   const maxOutputTokens = checkMaxOutputTokens(flags.maxOutputTokens);
   const baseUrl = checkBaseUrl(flags.baseUrl);
   const cwd = checkCwd(flags.cwd, baseDir);
-  const schema = flags.schema === undefined ? undefined : loadSchema(flags.schema, baseDir);
+  const schema = flags.schema === undefined ? undefined : await loadSchema(flags.schema, baseDir);
   let bin: string | undefined;
   if (bamboo !== undefined) {
     checkKey(bamboo, env);

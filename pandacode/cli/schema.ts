@@ -5,12 +5,17 @@
  *
  * @example
  * ```ts
- * const schema = loadSchema('{"type":"object","properties":{"ok":{"type":"boolean"}}}', Deno.cwd());
+ * const schema = await loadSchema('{"type":"object","properties":{"ok":{"type":"boolean"}}}', Deno.cwd());
  * ```
  * @module
  */
 import { resolve } from "node:path";
-import { Ajv } from "ajv";
+import {
+  compileSchema,
+  InvalidSchemaError,
+  loadJsonSchemaSupport,
+  objectSchemaProblem,
+} from "../../src/util/json_schema.ts";
 import { UsageError } from "./usage.ts";
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -29,25 +34,11 @@ function readSchemaText(value: string, baseDir: string): { text: string; where: 
   }
 }
 
-/** Checks the shape pandacode requires of a root schema; returns a problem or null. */
-function rootProblem(schema: Record<string, unknown>): string | null {
-  if (schema.type !== "object") return 'its root must have "type": "object"';
-  if (!isPlainObject(schema.properties)) return 'its root must have a "properties" object';
-  if (schema.required === undefined) return null;
-  if (!Array.isArray(schema.required)) return '"required" must be an array of property names';
-  for (const name of schema.required) {
-    if (typeof name !== "string" || !Object.hasOwn(schema.properties, name)) {
-      return `"required" names ${JSON.stringify(name)}, which is not in "properties"`;
-    }
-  }
-  return null;
-}
-
 /**
  * Loads and checks `--schema`. Throws {@link UsageError} (one line) when it is unreadable, not JSON,
  * not a valid JSON Schema, or not an object schema with properties.
  */
-export function loadSchema(value: string, baseDir: string): Record<string, unknown> {
+export async function loadSchema(value: string, baseDir: string): Promise<Record<string, unknown>> {
   const { text, where } = readSchemaText(value, baseDir);
   let schema: unknown;
   try {
@@ -56,16 +47,14 @@ export function loadSchema(value: string, baseDir: string): Record<string, unkno
     throw new UsageError(`invalid schema: ${where} is not JSON (${(error as Error).message})`);
   }
   if (!isPlainObject(schema)) throw new UsageError(`invalid schema: ${where} is not a JSON object`);
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  if (!ajv.validateSchema(schema)) {
-    throw new UsageError(`invalid schema: ${ajv.errorsText(ajv.errors, { dataVar: "schema" })}`);
-  }
+  await loadJsonSchemaSupport();
   try {
-    ajv.compile(schema);
+    compileSchema(schema);
   } catch (error) {
-    throw new UsageError(`invalid schema: ${(error as Error).message.split("\n")[0]}`);
+    if (error instanceof InvalidSchemaError) throw new UsageError(`invalid schema: ${error.message}`);
+    throw error;
   }
-  const problem = rootProblem(schema);
+  const problem = objectSchemaProblem(schema);
   if (problem !== null) throw new UsageError(`invalid schema: ${problem}`);
   return schema;
 }

@@ -20,7 +20,12 @@
  * ```
  * @module
  */
-import { Ajv, type ValidateFunction } from "ajv";
+import {
+  compileSchema,
+  loadJsonSchemaSupport,
+  parseJsonAnswer,
+  type SchemaValidator,
+} from "../../src/util/json_schema.ts";
 import {
   type Executor,
   type ExecutorContext,
@@ -147,29 +152,25 @@ function abortStatus(signal: AbortSignal): "timeout" | "cancelled" {
 
 /** Validates structured output against the task's schema. */
 class OutputCheck {
-  private readonly ajv = new Ajv({ strict: false, allErrors: true });
-  private readonly validate: ValidateFunction;
+  private constructor(private readonly validator: SchemaValidator) {}
 
-  constructor(schema: Record<string, unknown>) {
-    this.validate = this.ajv.compile(schema);
+  /** Compiles the task's schema. */
+  static async create(schema: Record<string, unknown>): Promise<OutputCheck> {
+    await loadJsonSchemaSupport();
+    return new OutputCheck(compileSchema(schema));
   }
 
   /** The structured value from a run: `structured_output`, else the answer text parsed as JSON. */
   static candidate(stream: ClaudeStream): unknown {
     if (stream.result?.structured_output !== undefined) return stream.result.structured_output;
-    const text = stream.finalText().trim().replace(/^```(?:json)?\s*|\s*```$/g, "");
-    try {
-      return JSON.parse(text);
-    } catch {
-      return undefined;
-    }
+    return parseJsonAnswer(stream.finalText());
   }
 
   /** Null when `value` is valid, else the validation errors as one line. */
   errors(value: unknown): string | null {
     if (value === undefined) return "no structured output was given";
-    if (this.validate(value)) return null;
-    return this.ajv.errorsText(this.validate.errors, { dataVar: "output" });
+    const errors = this.validator.check(value);
+    return errors.length === 0 ? null : errors.join("; ");
   }
 }
 
@@ -181,7 +182,7 @@ function feedbackPrompt(errors: string): string {
 /** Runs a task on claude. */
 export const claudeExecutor: Executor = {
   async run(task: Task, ctx: ExecutorContext): Promise<ExecutorOutcome> {
-    const check = task.schema ? new OutputCheck(task.schema) : null;
+    const check = task.schema ? await OutputCheck.create(task.schema) : null;
     let usage = zeroUsage();
     let cost: number | null = null;
     let sessionId: string | null = null;

@@ -167,7 +167,7 @@ async function runCodexTask(task: Task, ctx: ExecutorContext): Promise<ExecutorO
   let check: ((text: string) => OutputCheck) | undefined;
   if (task.schema) {
     try {
-      check = outputChecker(task.schema);
+      check = await outputChecker(task.schema);
     } catch (err) {
       const error = {
         kind: "invalid_schema",

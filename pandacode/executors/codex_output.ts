@@ -5,37 +5,27 @@
  *
  * @example
  * ```ts
- * const check = outputChecker({ type: "object", required: ["n"], properties: { n: { type: "integer" } } });
+ * const check = await outputChecker({ type: "object", required: ["n"], properties: { n: { type: "integer" } } });
  * check('{"n": 1}'); // { ok: true, value: { n: 1 } }
- * check('{"n": "x"}'); // { ok: false, errors: "data/n must be integer" }
+ * check('{"n": "x"}'); // { ok: false, errors: "/n: must be integer" }
  * ```
  * @module
  */
-import { Ajv } from "ajv";
+import { compileSchema, loadJsonSchemaSupport, parseJsonAnswer } from "../../src/util/json_schema.ts";
 
 /** Result of checking one final message. */
 export type OutputCheck = { ok: true; value: unknown } | { ok: false; errors: string };
 
-/** Compiles `schema` once; the returned function checks a final message. Throws on an invalid schema. */
-export function outputChecker(schema: Record<string, unknown>): (text: string) => OutputCheck {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = ajv.compile(schema);
+/** Compiles `schema` once; the returned function checks a final message. Rejects on an invalid schema. */
+export async function outputChecker(schema: Record<string, unknown>): Promise<(text: string) => OutputCheck> {
+  await loadJsonSchemaSupport();
+  const validator = compileSchema(schema);
   return (text: string): OutputCheck => {
-    let value: unknown;
-    try {
-      value = JSON.parse(stripFence(text));
-    } catch (err) {
-      return { ok: false, errors: `the final message is not JSON (${(err as Error).message})` };
-    }
-    if (validate(value)) return { ok: true, value };
-    return { ok: false, errors: ajv.errorsText(validate.errors, { separator: "; " }) };
+    const value = parseJsonAnswer(text);
+    if (value === undefined) return { ok: false, errors: "the final message is not JSON" };
+    const errors = validator.check(value);
+    return errors.length === 0 ? { ok: true, value } : { ok: false, errors: errors.join("; ") };
   };
-}
-
-/** Drops one surrounding ```json fence, which models sometimes add despite the schema. */
-function stripFence(text: string): string {
-  const match = text.trim().match(/^```(?:json)?\s*\n([\s\S]*?)\n?```$/);
-  return match ? match[1] : text;
 }
 
 /** The follow-up prompt sent (by resuming the session) when the output did not validate. */

@@ -22,7 +22,13 @@ import type { Budget } from "./budget.ts";
 import { nowIso, type RunEvent } from "./events.ts";
 import type { NodeKeys } from "./node_key.ts";
 import type { Scheduler } from "./scheduler.ts";
-import { loadSchemaSupport, schemaProblem, validateOutput } from "./schema.ts";
+import {
+  compileSchema,
+  InvalidSchemaError,
+  loadJsonSchemaSupport,
+  objectSchemaProblem,
+  parseJsonAnswer,
+} from "../util/json_schema.ts";
 
 /** At most this many agents per run, children included. */
 export const MAX_AGENTS_PER_RUN = 1000;
@@ -78,9 +84,15 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     throw new RangeError(`agent limit reached: a run may start at most ${MAX_AGENTS_PER_RUN} agents`);
   }
   if (options.schema) {
-    await loadSchemaSupport();
-    const problem = schemaProblem(options.schema);
-    if (problem) throw new TypeError(problem);
+    await loadJsonSchemaSupport();
+    const problem = objectSchemaProblem(options.schema);
+    if (problem) throw new TypeError(`agent() schema: ${problem}`);
+    try {
+      compileSchema(options.schema);
+    } catch (e) {
+      if (e instanceof InvalidSchemaError) throw new TypeError(`agent() schema is not valid: ${e.message}`);
+      throw e;
+    }
   }
   const timeoutMs = timeoutOf(options);
   ctx.budget.assertOpen();
@@ -211,8 +223,8 @@ async function dispatchWithRetries(
       return { ...settled, status, error: { kind: result.error?.kind ?? status, message, retryable: false } };
     }
     if (!base.schema) return { ...settled, status: "completed", value: result.text ?? "" };
-    const output = result.output !== undefined ? result.output : parseJson(result.text);
-    const errors = validateOutput(base.schema, output);
+    const output = result.output !== undefined ? result.output : parseJsonAnswer(result.text);
+    const errors = compileSchema(base.schema).check(output);
     if (errors.length === 0) return { ...settled, status: "completed", value: output, error: undefined };
     feedback = `Your output did not match the required JSON schema:\n- ${errors.join("\n- ")}`;
     settled.error = {
@@ -228,13 +240,4 @@ function describeStatus(status: NodeStatus, timeoutMs: number | undefined): stri
   if (status === "timeout") return `timed out${timeoutMs !== undefined ? ` after ${timeoutMs} ms` : ""}`;
   if (status === "cancelled") return "cancelled";
   return "the agent failed";
-}
-
-function parseJson(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -92,7 +92,7 @@ Deno.test({
     const outcome = await codexExecutor.run(env.task({ prompt: "Answer as JSON", schema }), env.context());
     assert.equal(outcome.status, "failed");
     assert.equal(outcome.error?.kind, "schema_validation");
-    assert.match(outcome.error?.message ?? "", /after 1 correction.*answer must be string/);
+    assert.match(outcome.error?.message ?? "", /after 1 correction.*\/answer: must be string/);
     assert.equal(outcome.output, undefined);
     assert.equal(env.server.responsesCalls().length, 2, "bounded: one correction only");
     assert.match(lastUserText(env.server.responsesCalls()[1].body), /not JSON/);
