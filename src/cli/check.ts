@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { checkScript } from "../script/analyze.ts";
+import { parseCommandArgs } from "./argv.ts";
 import { readTextOrUsage, UsageError } from "./usage_error.ts";
 
 /** Runs `odw check`; returns the exit code. */
 export async function checkCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs("check", {
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -18,6 +18,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
   });
   const path = values.script ?? positionals[0];
   if (!path) throw new UsageError("check needs a script: odw check <script.js>");
+  const extra = positionals[values.script ? 0 : 1];
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   const checked = checkScript(await readTextOrUsage(path, "script"));
   if (values.json) {
     console.log(JSON.stringify(checked.ok ? { ok: true, meta: checked.meta } : checked));

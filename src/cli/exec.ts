@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import type { Backend } from "../backends/backend.ts";
 import { MockBackend } from "../backends/mock.ts";
@@ -13,6 +12,7 @@ import { recordRefusal } from "../engine/run_dir.ts";
 import { defaultConcurrency } from "../engine/scheduler.ts";
 import { analyzeScript } from "../script/analyze.ts";
 import { parseDuration } from "../util/duration.ts";
+import { parseCommandArgs } from "./argv.ts";
 import { formatTokens, progressFor } from "./progress.ts";
 import { parseJsonOrUsage, positiveInt, readTextOrUsage, UsageError } from "./usage_error.ts";
 
@@ -39,7 +39,7 @@ export const EXIT = { completed: 0, failed: 1, refused: 2 } as const;
 
 /** Runs `odw exec` with its own argv; returns the exit code. */
 export async function execCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs("exec", {
     args: argv,
     allowPositionals: true,
     strict: true,
@@ -90,9 +90,20 @@ export async function execCommand(argv: string[]): Promise<number> {
     } catch (e) {
       throw new UsageError(`--timeout: ${(e as Error).message}`);
     }
+    if (timeoutMs <= 0) throw new UsageError(`--timeout must be longer than zero, got "${values.timeout}"`);
   }
   const backend = await makeBackend(values.backend, values["mock-scenario"]);
   const runsDir = resolve(values["run-dir"]);
+  try {
+    await Deno.mkdir(runsDir, { recursive: true });
+  } catch (e) {
+    const reason = e instanceof Deno.errors.AlreadyExists || e instanceof Deno.errors.NotADirectory
+      ? "a file is in the way"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : (e as Error).message.split(":")[0];
+    throw new UsageError(`cannot create run directory ${runsDir}: ${reason}`);
+  }
 
   const analysis = analyzeScript(source);
   if (!analysis.ok) {

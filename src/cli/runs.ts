@@ -5,8 +5,8 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { readJournal } from "../engine/journal.ts";
+import { parseCommandArgs } from "./argv.ts";
 import { formatTokens } from "./progress.ts";
 
 /** One row of `odw runs`. */
@@ -67,7 +67,7 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
 
 /** Runs `odw runs`; returns the exit code. */
 export async function runsCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs("runs", {
     args: argv,
     strict: true,
     options: {
