@@ -24,6 +24,7 @@ import { createRetryingFetch, type RetryOptions } from "./retry_fetch.ts";
 import { DEFAULT_MAX_STEPS, runLoop } from "./loop.ts";
 import { systemPrompt } from "./prompt.ts";
 import { errorText } from "./errors.ts";
+import { abortStatus } from "../../src/util/abort.ts";
 
 /** The provider used when the task names none. */
 export const DEFAULT_PROVIDER = "deepseek";
@@ -32,10 +33,6 @@ export const DEFAULT_PROVIDER = "deepseek";
 export interface BambooOptions {
   maxSteps?: number;
   retry?: Omit<RetryOptions, "onRetry" | "fetch">;
-}
-
-function abortStatus(signal: AbortSignal): "timeout" | "cancelled" {
-  return signal.reason === "timeout" ? "timeout" : "cancelled";
 }
 
 /** The environment for the bash tool: the task's, without the provider's API key variables. */

@@ -36,6 +36,7 @@ import {
 import type { ReportError, ReportUsage } from "../report.ts";
 import { runProcess } from "../process.ts";
 import { ClaudeStream, errorFromResult, oneLine, usageFromResult } from "./claude_stream.ts";
+import { abortStatus } from "../../src/util/abort.ts";
 
 /** Most claude runs for one task with a schema (the first plus resumes with validation errors). */
 export const MAX_SCHEMA_TRIES = 3;
@@ -140,14 +141,6 @@ function addUsage(a: ReportUsage, b: ReportUsage): ReportUsage {
 
 function lastLines(text: string, count = 3): string {
   return oneLine(text.trim().split("\n").filter((l) => l.trim() !== "").slice(-count).join(" | "));
-}
-
-/** The abort status for a signal's reason. */
-function abortStatus(signal: AbortSignal): "timeout" | "cancelled" {
-  const reason = signal.reason;
-  const named = reason instanceof Error || reason instanceof DOMException;
-  if (reason === "timeout" || (named && reason.name === "TimeoutError")) return "timeout";
-  return "cancelled";
 }
 
 /** Validates structured output against the task's schema. */

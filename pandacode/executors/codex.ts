@@ -33,6 +33,7 @@ import { execArgs, resumeArgs } from "./codex_args.ts";
 import { CodexEventCollector, type CodexRunSummary } from "./codex_events.ts";
 import { classifyCodexError, stderrReason } from "./codex_errors.ts";
 import { correctionPrompt, type OutputCheck, outputChecker } from "./codex_output.ts";
+import { abortStatus } from "../../src/util/abort.ts";
 
 /** How many times a schema-invalid final message is sent back for correction. */
 export const MAX_SCHEMA_RETRIES = 1;
@@ -85,14 +86,6 @@ export function mergeSessionUsage(earlier: ReportUsage, later: ReportUsage): Rep
   const sum = { ...earlier };
   for (const k of keys) sum[k] += later[k];
   return sum;
-}
-
-function abortStatus(signal: AbortSignal): "timeout" | "cancelled" {
-  const reason = signal.reason;
-  if (reason === "timeout" || (reason instanceof DOMException && reason.name === "TimeoutError")) {
-    return "timeout";
-  }
-  return "cancelled";
 }
 
 /** Why a finished-but-not-completed attempt failed. */

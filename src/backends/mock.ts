@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import type { Backend, NodeError, NodeRequest, NodeResult, NodeStatus, Usage } from "./backend.ts";
 import type { MockResponse, MockRule, MockSequence, Scenario } from "./mock_scenario.ts";
 import { generateFromSchema, loadPatternSupport } from "./mock_schema.ts";
+import { abortStatus } from "../util/abort.ts";
 
 /** How many prompt characters the derived reply quotes. */
 const QUOTED_CHARS = 60;
@@ -45,18 +46,6 @@ type Entry = MockResponse | MockSequence;
 
 function isSequence(entry: Entry): entry is MockSequence {
   return Array.isArray((entry as MockSequence).sequence);
-}
-
-/** Why a wait ended early: the signal's reason says `timeout` or it was a plain abort. */
-function abortStatus(signal: AbortSignal): "timeout" | "cancelled" {
-  const reason: unknown = signal.reason;
-  if (reason === "timeout") return "timeout";
-  if (
-    typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError"
-  ) {
-    return "timeout";
-  }
-  return "cancelled";
 }
 
 /** Waits `ms` (or forever when undefined) unless `signal` aborts first; true when it aborted. */
