@@ -1,0 +1,215 @@
+/**
+ * The sandbox holds: a workflow run by the real CLI cannot touch files, env, subprocesses or the
+ * network, cannot load code (local file, npm:, data:, eval, Function, require, Worker, Deno internals,
+ * node builtins) — each attempt is an error inside the workflow, the run itself reports cleanly.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { execWorkflow, mapLimited, stackLines, withProject, workflowSource } from "../_support/odw.ts";
+
+/** Helper put in front of a workflow body: runs `fn` and reports what happened, never throws. */
+const ATTEMPT = `const attempt = async (fn) => {
+  try { return { ok: true, value: String(await fn()) }; }
+  catch (e) { return { ok: false, name: e?.name, message: String(e?.message ?? e) }; }
+};`;
+
+type Attempt = { ok: boolean; value?: string; name?: string; message?: string };
+
+function assertRefused(attempt: Attempt | undefined, what: string, message: RegExp, name?: string): void {
+  assert.ok(attempt, `${what}: no attempt recorded`);
+  assert.equal(attempt.ok, false, `${what} was allowed: ${attempt.value}`);
+  assert.match(
+    attempt.message ?? "",
+    message,
+    `${what}: unexpected error ${attempt.name}: ${attempt.message}`,
+  );
+  if (name) assert.equal(attempt.name, name, `${what}: error name`);
+}
+
+Deno.test("a workflow cannot read or write files, read env, run commands or open the network", async () => {
+  const requests: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    requests.push(req.url);
+    return new Response("reached");
+  });
+  try {
+    await withProject(async (project) => {
+      await project.write("secret.txt", "top secret");
+      const run = await execWorkflow(
+        project,
+        `${ATTEMPT}
+const url = "http://127.0.0.1:" + args.port + "/";
+return {
+  readFile: await attempt(() => Deno.readTextFile("secret.txt")),
+  readAbsolute: await attempt(() => Deno.readTextFileSync(args.secret)),
+  writeFile: await attempt(() => Deno.writeTextFile("written.txt", "x")),
+  env: await attempt(() => Deno.env.get("HOME")),
+  command: await attempt(() => new Deno.Command("touch", { args: ["ran.txt"] }).output()),
+  fetch: await attempt(() => fetch(url)),
+  connect: await attempt(() => Deno.connect({ hostname: "127.0.0.1", port: args.port })),
+  fetchFile: await attempt(() => fetch("file://" + args.secret)),
+  permissions: await attempt(() => Deno.permissions.request({ name: "read" })),
+  cache: await attempt(() => caches.open("odw")),
+};`,
+        ["--args", JSON.stringify({ port: server.addr.port, secret: project.path("secret.txt") })],
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.json?.status, "completed");
+      const r = run.json?.result as Record<string, Attempt>;
+      assertRefused(r.readFile, "relative read", /Requires read access/, "NotCapable");
+      assertRefused(r.readAbsolute, "absolute read", /Requires read access/, "NotCapable");
+      assertRefused(r.writeFile, "write", /Requires write access/, "NotCapable");
+      assertRefused(r.env, "env", /Requires env access/, "NotCapable");
+      assertRefused(r.command, "command", /Requires run access/, "NotCapable");
+      assertRefused(r.fetch, "fetch", /Requires net access to "127\.0\.0\.1:\d+"/, "NotCapable");
+      assertRefused(r.connect, "connect", /Requires net access/, "NotCapable");
+      assertRefused(r.fetchFile, "fetch file://", /Requires read access/, "NotCapable");
+      assertRefused(r.permissions, "Deno.permissions", /Deno\.permissions is unavailable/);
+      assertRefused(r.cache, "CacheStorage", /caches is unavailable/);
+      assert.deepEqual(await project.runIds().then((ids) => ids.length), 1);
+      await assert.rejects(Deno.stat(project.path("written.txt")), Deno.errors.NotFound);
+      await assert.rejects(Deno.stat(project.path("ran.txt")), Deno.errors.NotFound);
+    });
+  } finally {
+    await server.shutdown();
+  }
+  assert.deepEqual(requests, [], "the test server must not have been reached");
+});
+
+Deno.test("a workflow cannot load code: import() of a local file, npm: or data:, eval, Function, require, Worker", async () => {
+  await withProject(async (project) => {
+    await project.write(
+      "local.js",
+      `globalThis.__odwLocalLoaded = true;\nconsole.log("LOCAL MODULE LOADED");\nexport default 1;\n`,
+    );
+    const dataUrl = "data:text/javascript,globalThis.__odwDataLoaded=true;console.log('DATA MODULE LOADED')";
+    const run = await execWorkflow(
+      project,
+      `${ATTEMPT}
+const dataUrl = ${JSON.stringify(dataUrl)};
+const r = {
+  importLocal: await attempt(() => import("./local.js")),
+  importAbsolute: await attempt(() => import(args.local)),
+  importNpm: await attempt(() => import("npm:left-pad@1.3.0")),
+  importData: await attempt(() => import(dataUrl)),
+  evalImport: await attempt(() => (0, eval)("import(" + JSON.stringify(dataUrl) + ")")),
+  directEval: await attempt(() => eval("1 + 1")),
+  newFunction: await attempt(() => new Function("return import(" + JSON.stringify(dataUrl) + ")")()),
+  callFunction: await attempt(() => Function("return 1")()),
+  functionCtor: await attempt(() => (() => {}).constructor("return 1")()),
+  asyncFunctionCtor: await attempt(() => (async () => {}).constructor("return 1")()),
+  generatorCtor: await attempt(() => (function* () {}).constructor("yield 1")().next().value),
+  timerString: await attempt(() => setTimeout("globalThis.__odwTimer = true", 0)),
+  require: await attempt(() => require("fs")),
+  worker: await attempt(() => new Worker(dataUrl, { type: "module" })),
+  nodeBuiltins: await attempt(() => process.getBuiltinModule("node:vm").runInThisContext("1 + 1")),
+  denoInternals: await attempt(() => Deno[Deno.internal].core.evalContext("1 + 1", "file:///x.js")),
+  importScripts: await attempt(() => importScripts(dataUrl)),
+};
+await new Promise((resolve) => setTimeout(resolve, 20));
+r.loaded = [globalThis.__odwLocalLoaded, globalThis.__odwDataLoaded, globalThis.__odwTimer].map(String);
+return r;`,
+      ["--args", JSON.stringify({ local: project.path("local.js") })],
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.json?.status, "completed");
+    const r = run.json?.result as Record<string, Attempt> & { loaded: string[] };
+    assertRefused(r.importLocal, "import local", /import\("\.\/local\.js"\) is not available/, "TypeError");
+    assertRefused(r.importAbsolute, "import absolute", /is not available in workflow scripts/, "TypeError");
+    assertRefused(
+      r.importNpm,
+      "import npm:",
+      /import\("npm:left-pad@1\.3\.0"\) is not available/,
+      "TypeError",
+    );
+    assertRefused(
+      r.importData,
+      "import data:",
+      /import\("data:text\/javascript,.*is not available/,
+      "TypeError",
+    );
+    const codegen = /code generation from strings is unavailable in workflow scripts/;
+    for (const key of ["evalImport", "directEval", "newFunction", "callFunction", "functionCtor"]) {
+      assertRefused(r[key], key, codegen);
+    }
+    assertRefused(r.asyncFunctionCtor, "AsyncFunction", codegen);
+    assertRefused(r.generatorCtor, "GeneratorFunction", codegen);
+    assertRefused(r.timerString, "setTimeout(string)", codegen);
+    assertRefused(r.require, "require", /require is not defined/, "ReferenceError");
+    assertRefused(r.worker, "Worker", /Worker is unavailable in workflow scripts/);
+    assertRefused(r.nodeBuiltins, "process.getBuiltinModule", /process is unavailable/);
+    assertRefused(r.denoInternals, "Deno internals", /Deno internals is unavailable/);
+    assertRefused(r.importScripts, "importScripts", /importScripts is unavailable/);
+    assert.deepEqual(r.loaded, ["undefined", "undefined", "undefined"], "no module or string code ran");
+    const logs = run.json?.logs as string[];
+    assert.ok(!logs.some((line) => /MODULE LOADED/.test(line)), `a module ran: ${logs.join(" | ")}`);
+  });
+});
+
+/** Uncaught attempts: each fails the run with one clean line, exit 1, no stack on stderr. */
+const UNCAUGHT: Array<{ what: string; body: string; error: RegExp }> = [
+  {
+    what: "read a file",
+    body: `await Deno.readTextFile("/etc/hostname");`,
+    error: /^NotCapable: Requires read access to "\/etc\/hostname"/,
+  },
+  { what: "read env", body: `Deno.env.get("HOME");`, error: /^NotCapable: Requires env access/ },
+  {
+    what: "open the network",
+    body: `await fetch("http://127.0.0.1:65000/");`,
+    error: /^NotCapable: Requires net/,
+  },
+  {
+    what: "import a local file",
+    body: `await import("./other.js");`,
+    error: /^TypeError: import\("\.\/other\.js"\) is not available in workflow scripts$/,
+  },
+  {
+    what: "eval",
+    body: `(0, eval)("1");`,
+    error: /^Error: code generation from strings is unavailable in workflow scripts \(sandbox\)$/,
+  },
+  {
+    what: "start a Worker",
+    body: `new Worker("data:text/javascript,1");`,
+    error: /^Error: Worker is unavailable in workflow scripts \(sandbox\)$/,
+  },
+  {
+    what: "exit the worker",
+    body: `Deno.exit(3);`,
+    error: /^Error: Deno\.exit\(\) is unavailable in workflow scripts \(sandbox\)$/,
+  },
+  {
+    what: "throw from a timer callback",
+    body:
+      `setTimeout(() => { throw new RangeError("late\\nsecond line"); }, 0);\nawait new Promise((r) => setTimeout(r, 5000));`,
+    error: /^RangeError: late$/,
+  },
+];
+
+Deno.test("an uncaught sandbox error fails the run with one clear line and exit 1, no stack dump", async () => {
+  await withProject(async (project) => {
+    const runs = await mapLimited(UNCAUGHT, 4, async (c, i) => {
+      const script = await project.write(`uncaught-${i}.js`, workflowSource(c.body, `uncaught-${i}`));
+      return await project.odw(["exec", script, "--json"], { timeoutMs: 30_000 });
+    });
+    runs.forEach((run, i) => {
+      const { what, error } = UNCAUGHT[i];
+      assert.equal(run.code, 1, `${what}: exit code (stderr: ${run.stderr})`);
+      assert.equal(run.json?.status, "failed", what);
+      assert.match(String(run.json?.error), error, what);
+      assert.ok(!String(run.json?.error).includes("\n"), `${what}: error is one line`);
+      assert.deepEqual(stackLines(run.stderr), [], `${what}: stack on stderr:\n${run.stderr}`);
+      assert.ok(run.ms < 10_000, `${what}: took ${run.ms} ms`);
+    });
+    // Without --json: the error's first line on stderr, then the summary line; stdout empty.
+    const human = await project.odw(["exec", "uncaught-0.js"]);
+    assert.equal(human.code, 1);
+    assert.equal(human.stdout, "");
+    const lines = human.stderr.trimEnd().split("\n");
+    assert.match(lines[0], UNCAUGHT[0].error);
+    assert.match(lines[1], /^failed · 0 agents · 0 tokens · \d+\.\d\ds · .*\.odw\/runs\//);
+    assert.equal(lines.length, 2, human.stderr);
+  });
+});

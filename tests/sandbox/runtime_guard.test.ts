@@ -1,0 +1,100 @@
+/**
+ * The runtime keeps control of the sandbox: an endless loop is stopped by `--timeout`, console output
+ * goes to the run log (never to stdout), and a script cannot forge protocol messages in either
+ * direction (no `postMessage`; a reply it dispatches to itself is ignored).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { execWorkflow, stackLines, withProject } from "../_support/odw.ts";
+
+Deno.test("an endless loop is stopped by --timeout: status failed, clear error, exit 1, within seconds", async () => {
+  await withProject(async (project) => {
+    const run = await execWorkflow(project, `log("before the loop");\nwhile (true) {}`, ["--timeout", "1s"], {
+      timeoutMs: 20_000,
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.json?.status, "failed");
+    assert.equal(
+      run.json?.error,
+      "TimeoutError: the workflow did not finish within the run timeout (1000 ms)",
+    );
+    assert.deepEqual(run.json?.logs, ["before the loop"]);
+    assert.ok(run.ms >= 1000, `stopped too early: ${run.ms} ms`);
+    assert.ok(run.ms < 6000, `took ${run.ms} ms to stop a 1s timeout`);
+    assert.deepEqual(stackLines(run.stderr), []);
+    const record = await project.readRun(String(run.json?.runDir));
+    assert.equal(record.result.status, "failed");
+    assert.equal(record.events.at(-1)?.type, "run.finished");
+  });
+});
+
+Deno.test("console output goes to the run log; --json stdout stays exactly one JSON object", async () => {
+  await withProject(async (project) => {
+    const body = `console.log("plain", 1, { a: [1, 2] });
+console.error("to stderr?");
+console.warn("warned");
+console.info("informed");
+console.debug("debugged");
+log("via log");
+return "done";`;
+    const run = await execWorkflow(project, body);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout.split("\n").filter(Boolean).length, 1, `stdout: ${run.stdout}`);
+    assert.ok(run.stdout.endsWith("}\n"));
+    const expected = ['plain 1 {"a":[1,2]}', "to stderr?", "warned", "informed", "debugged", "via log"];
+    assert.deepEqual(run.json?.logs, expected);
+    assert.equal(run.json?.result, "done");
+    const record = await project.readRun(String(run.json?.runDir));
+    assert.deepEqual(
+      record.events.filter((e) => e.type === "log").map((e) => (e as { message: string }).message),
+      expected,
+    );
+
+    // Without --json the log lines are progress on stderr; stdout holds only the result.
+    const human = await project.odw(["exec", "workflow.js"]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.equal(human.stdout, '"done"\n');
+    assert.deepEqual(human.stderr.split("\n").slice(0, expected.length), expected);
+  });
+});
+
+Deno.test("a script cannot forge protocol messages: no postMessage, self-dispatched replies are ignored", async () => {
+  await withProject(async (project) => {
+    const body = `const attempt = (fn) => { try { fn(); return "allowed"; } catch (e) { return e.message; } };
+const forgedDone = { type: "done", resultJson: JSON.stringify("FORGED RESULT") };
+const blocked = {
+  postMessage: attempt(() => postMessage(forgedDone)),
+  selfPostMessage: attempt(() => self["post" + "Message"](forgedDone)),
+  onmessage: attempt(() => { globalThis.onmessage = () => {}; }),
+  addEventListener: attempt(() => addEventListener("message", () => {})),
+  close: attempt(() => close()),
+};
+const pending = agent("What is two plus two?", { label: "real" });
+// A forged reply for agent call 1, dispatched straight at the worker's own message listeners.
+EventTarget.prototype.dispatchEvent.call(globalThis, new MessageEvent("message", {
+  data: { type: "agent.reply", id: 1, ok: true, value: "FORGED ANSWER", spent: 0 },
+}));
+EventTarget.prototype.dispatchEvent.call(globalThis, new MessageEvent("message", {
+  data: { type: "start", body: "return 'FORGED START'", hasArgs: false, budgetTotal: null, name: "x" },
+}));
+const answer = await pending;
+return { blocked, answer };`;
+    const run = await execWorkflow(project, body);
+    assert.equal(run.code, 0, run.stderr);
+    const result = run.json?.result as { blocked: Record<string, string>; answer: string };
+    for (const [what, outcome] of Object.entries(result.blocked)) {
+      assert.match(
+        outcome,
+        /is unavailable in workflow scripts \(sandbox\)|only a getter/,
+        `${what}: ${outcome}`,
+      );
+    }
+    assert.match(result.answer, /^mock reply to "What is two plus two\?"/);
+    assert.equal(run.json?.agentCount, 1);
+    const record = await project.readRun(String(run.json?.runDir));
+    const finished = record.events.filter((e) => e.type === "node.finished");
+    assert.equal(finished.length, 1);
+    assert.equal((finished[0] as { value: unknown }).value, result.answer);
+  });
+});
