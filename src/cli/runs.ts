@@ -62,7 +62,10 @@ export async function listRuns(runsDir: string): Promise<RunSummary[]> {
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-  return rows.sort((a, b) => b.runId.localeCompare(a.runId));
+  // Run ids sort by start time to the second only; the journal's start stamp orders runs within one.
+  return rows.sort((a, b) =>
+    (b.startedAt ?? "").localeCompare(a.startedAt ?? "") || b.runId.localeCompare(a.runId)
+  );
 }
 
 /** Runs `odw runs`; returns the exit code. */
