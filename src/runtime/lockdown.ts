@@ -139,6 +139,8 @@ export function lockdown(): void {
     if (typeof internal === "symbol") poison(deno, internal, "Deno internals", "sandbox");
     poison(deno, "permissions", "Deno.permissions", "sandbox");
     define(deno, "exit", unavailable("Deno.exit()", "sandbox"));
+    // odw's own stdio: a script must not write into `--json` output or read what the person types.
+    for (const name of ["stdin", "stdout", "stderr"]) poison(deno, name, `Deno.${name}`, "sandbox");
   }
 
   // The message port and the event listeners belong to the runtime. (`dispatchEvent` stays: Deno

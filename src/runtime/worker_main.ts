@@ -281,9 +281,36 @@ export function workerMain(lockdown: () => void): void {
     e.preventDefault();
     send({ type: "failed", error: toWire(e.error) });
   });
+  // Every console method writes to the run log, never to odw's stdout/stderr (which `--json` owns).
+  // The console timers read the clock, so they do nothing; `trace` gives no stack.
   const consoleLog = (...parts: unknown[]) => log(parts.map(textOf).join(" "));
-  for (const method of ["log", "info", "warn", "error", "debug"]) {
-    (console as unknown as Record<string, unknown>)[method] = consoleLog;
+  const counts = new Map<string, number>();
+  const ignore = () => {};
+  const consoleMethods: Record<string, (...parts: unknown[]) => unknown> = {
+    assert: (condition, ...parts) => {
+      if (!condition) consoleLog(parts.length ? "Assertion failed:" : "Assertion failed", ...parts);
+    },
+    count: (label = "default") => {
+      const n = (counts.get(String(label)) ?? 0) + 1;
+      counts.set(String(label), n);
+      log(`${String(label)}: ${n}`);
+    },
+    countReset: (label = "default") => counts.delete(String(label)),
+    trace: (...parts) => consoleLog("Trace:", ...parts),
+    groupEnd: ignore,
+    time: ignore,
+    timeLog: ignore,
+    timeEnd: ignore,
+    timeStamp: ignore,
+    profile: ignore,
+    profileEnd: ignore,
+    clear: ignore,
+    createTask: () => ({ run: (fn: () => unknown) => fn() }),
+    context: () => console,
+  };
+  const consoleObject = console as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(consoleObject)) {
+    if (typeof value === "function") consoleObject[name] = consoleMethods[name] ?? consoleLog;
   }
   lockdown();
 }

@@ -29,22 +29,61 @@ Deno.test("an endless loop is stopped by --timeout: status failed, clear error, 
   });
 });
 
-Deno.test("console output goes to the run log; --json stdout stays exactly one JSON object", async () => {
+Deno.test("console output goes to the run log, stdio is closed; --json stdout stays exactly one JSON object", async () => {
   await withProject(async (project) => {
     const body = `console.log("plain", 1, { a: [1, 2] });
 console.error("to stderr?");
 console.warn("warned");
 console.info("informed");
 console.debug("debugged");
+console.dir({ dir: true });
+console.table([{ t: 1 }]);
+console.trace("traced");
+console.assert(1 === 2, "asserted");
+console.assert(true, "not shown");
+console.count("n");
+console.count("n");
+console.time("clock");
+console.timeLog("clock");
+console.timeEnd("clock");
+console.group("grouped");
+console.groupEnd();
+const stdio = ["stdout", "stderr"].map((name) => {
+  try { Deno[name].writeSync(new TextEncoder().encode("RAW " + name + "\\n")); return "wrote"; }
+  catch (e) { return e.message; }
+});
+let stdin;
+try { stdin = await Deno.stdin.read(new Uint8Array(8)); } catch (e) { stdin = e.message; }
 log("via log");
-return "done";`;
+return { stdio, stdin };`;
     const run = await execWorkflow(project, body);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout.split("\n").filter(Boolean).length, 1, `stdout: ${run.stdout}`);
     assert.ok(run.stdout.endsWith("}\n"));
-    const expected = ['plain 1 {"a":[1,2]}', "to stderr?", "warned", "informed", "debugged", "via log"];
+    const expected = [
+      'plain 1 {"a":[1,2]}',
+      "to stderr?",
+      "warned",
+      "informed",
+      "debugged",
+      '{"dir":true}',
+      '[{"t":1}]',
+      "Trace: traced",
+      "Assertion failed: asserted",
+      "n: 1",
+      "n: 2",
+      "grouped",
+      "via log",
+    ];
     assert.deepEqual(run.json?.logs, expected);
-    assert.equal(run.json?.result, "done");
+    assert.deepEqual(run.json?.result, {
+      stdio: [
+        "Deno.stdout is unavailable in workflow scripts (sandbox)",
+        "Deno.stderr is unavailable in workflow scripts (sandbox)",
+      ],
+      stdin: "Deno.stdin is unavailable in workflow scripts (sandbox)",
+    });
+    assert.equal(run.stderr, "", "--quiet: nothing reached stderr");
     const record = await project.readRun(String(run.json?.runDir));
     assert.deepEqual(
       record.events.filter((e) => e.type === "log").map((e) => (e as { message: string }).message),
@@ -54,8 +93,9 @@ return "done";`;
     // Without --json the log lines are progress on stderr; stdout holds only the result.
     const human = await project.odw(["exec", "workflow.js"]);
     assert.equal(human.code, 0, human.stderr);
-    assert.equal(human.stdout, '"done"\n');
+    assert.deepEqual(JSON.parse(human.stdout), run.json?.result);
     assert.deepEqual(human.stderr.split("\n").slice(0, expected.length), expected);
+    assert.ok(!/RAW|clock/.test(human.stdout + human.stderr));
   });
 });
 
