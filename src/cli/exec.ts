@@ -108,7 +108,7 @@ export async function execCommand(argv: string[]): Promise<number> {
   const analysis = analyzeScript(source);
   if (!analysis.ok) {
     const refused = await recordRefusal(runsDir, scriptPath, source, analysis.error);
-    report(refused, values.json);
+    report(refused, values.json, values.quiet);
     return EXIT.refused;
   }
 

@@ -190,8 +190,12 @@ Deno.test("a refused script exits 2 with the spec's message and still leaves a r
     assert.equal(human.code, 2);
     assert.equal(human.stdout, "");
     assert.equal(human.stderr.split("\n")[0], META_FIRST);
+    assert.match(human.stderr.split("\n")[1], /^refused · 0 agents · 0 tokens · .*\.odw\/runs\//);
     assert.deepEqual(stackLines(human.stderr), []);
-    assert.equal((await project.runIds()).length, 2, "each refusal leaves its own record");
+    const quiet = await project.odw(["exec", "late-meta.js", "--quiet"]);
+    assert.equal(quiet.code, 2);
+    assert.equal(quiet.stderr, `${META_FIRST}\n`, "--quiet leaves only the refusal line");
+    assert.equal((await project.runIds()).length, 3, "each refusal leaves its own record");
   });
 });
 
