@@ -114,11 +114,28 @@ export function lockdown(): void {
       Object.getPrototypeOf(async function* () {}),
     ]
   ) define(proto, "constructor", noCodegen);
-  for (const name of ["setTimeout", "setInterval"]) {
-    const timer = g[name] as (cb: unknown, ...rest: unknown[]) => unknown;
-    define(g, name, (cb: unknown, ...rest: unknown[]) => {
+  // Timers take functions only, and hand out plain numbers: the runtime's timer objects carry the
+  // clock (`setTimeout(f)._idleStart` is a timestamp).
+  const timers = new Map<number, unknown>();
+  let nextTimerId = 1;
+  for (const [setName, clearName] of [["setTimeout", "clearTimeout"], ["setInterval", "clearInterval"]]) {
+    const set = g[setName] as (cb: (...a: unknown[]) => unknown, ...rest: unknown[]) => unknown;
+    const clear = g[clearName] as (handle: unknown) => void;
+    const once = setName === "setTimeout";
+    define(g, setName, (cb: unknown, ...rest: unknown[]) => {
       if (typeof cb !== "function") noCodegen();
-      return timer(cb, ...rest);
+      const id = nextTimerId++;
+      const callback = cb as (...a: unknown[]) => unknown;
+      timers.set(
+        id,
+        set(once ? (...a: unknown[]) => (timers.delete(id), callback(...a)) : callback, ...rest),
+      );
+      return id;
+    });
+    define(g, clearName, (id: unknown) => {
+      const handle = timers.get(id as number);
+      timers.delete(id as number);
+      if (handle !== undefined) clear(handle);
     });
   }
   for (const name of ["Worker", "SharedWorker", "BroadcastChannel", "WebSocket", "importScripts"]) {

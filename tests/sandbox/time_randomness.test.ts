@@ -62,6 +62,8 @@ const ALLOWED: Record<string, [expression: string, expected: unknown]> = {
   intlWithDate: [`new Intl.DateTimeFormat("en-US", { timeZone: "UTC" }).format(new Date(0))`, "1/1/1970"],
   instanceofDate: [`new Date(0) instanceof Date`, true],
   stackHasNoBlobUrl: [`/blob:|[0-9a-f]{8}-[0-9a-f]{4}-/.test(new Error("x").stack)`, false],
+  timerHandleIsANumber: [`typeof setTimeout(() => {}, 0)`, "number"],
+  timerHandleHasNoStamp: [`Object.values(Object(setInterval(() => {}, 1e6))).length`, 0],
 };
 
 const BODY = `const attempt = (fn) => {
