@@ -158,6 +158,8 @@ export function lockdown(): void {
     define(deno, "exit", unavailable("Deno.exit()", "sandbox"));
     // odw's own stdio: a script must not write into `--json` output or read what the person types.
     for (const name of ["stdin", "stdout", "stderr"]) poison(deno, name, `Deno.${name}`, "sandbox");
+    // Values that differ from one process to the next (CPU time is a clock; odw's argv is not `args`).
+    for (const name of ["cpuUsage", "memoryUsage", "pid", "ppid", "args"]) poison(deno, name, `Deno.${name}`);
   }
 
   // The message port and the event listeners belong to the runtime. (`dispatchEvent` stays: Deno

@@ -49,6 +49,11 @@ const BLOCKED: Record<string, [expression: string, message: RegExp]> = {
     /File\.lastModified is unavailable/,
   ],
   processHrtime: [`process.hrtime()`, /process is unavailable/],
+  cpuTime: [`Deno.cpuUsage().user`, /Deno\.cpuUsage is unavailable/],
+  memoryUsage: [`Deno.memoryUsage().rss`, /Deno\.memoryUsage is unavailable/],
+  pid: [`Deno.pid`, /Deno\.pid is unavailable/],
+  ppid: [`Deno.ppid`, /Deno\.ppid is unavailable/],
+  processArgs: [`Deno.args.join(" ")`, /Deno\.args is unavailable/],
   workerLocation: [`location.href`, /location is unavailable/],
 };
 
