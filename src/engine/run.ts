@@ -190,7 +190,11 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      finish({ status: "failed", error: `Error: ${e.message}` });
+      const message = (e.message ?? "worker error").replace(/^Uncaught (\(in promise\) )?/, "");
+      finish({
+        status: "failed",
+        error: (/^\w*Error: /.test(message) ? message : `Error: ${message}`).split("\n")[0],
+      });
     };
     worker.postMessage(
       {

@@ -15,7 +15,7 @@
  */
 
 /** Locks the current global scope down. Call once, after the runtime captured what it needs. */
-export function lockdown(): void {
+export function lockdown(onTimerSettled: () => void = () => {}): { pendingTimers(): number } {
   const g = globalThis as unknown as Record<string, unknown>;
   const RealFunction = Function;
   // A plain function, not an arrow: `new Function("...")` must throw this error too, not "not a constructor".
@@ -126,16 +126,24 @@ export function lockdown(): void {
       if (typeof cb !== "function") noCodegen();
       const id = nextTimerId++;
       const callback = cb as (...a: unknown[]) => unknown;
-      timers.set(
-        id,
-        set(once ? (...a: unknown[]) => (timers.delete(id), callback(...a)) : callback, ...rest),
-      );
+      const fire = (...a: unknown[]) => {
+        timers.delete(id);
+        try {
+          return callback(...a);
+        } finally {
+          onTimerSettled();
+        }
+      };
+      timers.set(id, set(once ? fire : callback, ...rest));
       return id;
     });
     define(g, clearName, (id: unknown) => {
       const handle = timers.get(id as number);
       timers.delete(id as number);
-      if (handle !== undefined) clear(handle);
+      if (handle !== undefined) {
+        clear(handle);
+        onTimerSettled();
+      }
     });
   }
   for (const name of ["Worker", "SharedWorker", "BroadcastChannel", "WebSocket", "importScripts"]) {
@@ -174,4 +182,5 @@ export function lockdown(): void {
       "close",
     ]
   ) poison(g, name, `${name}()`, "sandbox");
+  return { pendingTimers: () => timers.size };
 }

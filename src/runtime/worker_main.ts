@@ -18,7 +18,7 @@ import type {
 } from "../protocol.ts";
 
 /** Starts the runtime: waits for the host's `start`, evaluates the body, reports `done`/`failed`. */
-export function workerMain(lockdown: () => void): void {
+export function workerMain(lockdown: (onTimerSettled: () => void) => { pendingTimers(): number }): void {
   const g = globalThis as unknown as {
     postMessage(m: WorkerMessage): void;
     addEventListener(
@@ -37,6 +37,33 @@ export function workerMain(lockdown: () => void): void {
   const pendingWorkflows = new Map<number, (m: WorkflowReplyMessage) => void>();
   let spent = 0;
   let currentPhase: string | undefined;
+  // Stuck detection: once nothing is pending (no agent or child-workflow reply, no timer) and the
+  // microtasks have drained, no event can ever settle the script's promise again.
+  const later = setTimeout;
+  let finished = false;
+  let checkQueued = false;
+  let pendingTimers = () => 0;
+  const checkStuck = () => {
+    if (checkQueued || finished || !start) return;
+    checkQueued = true;
+    later(() => {
+      checkQueued = false;
+      if (finished || pendingAgents.size > 0 || pendingWorkflows.size > 0 || pendingTimers() > 0) return;
+      finish({
+        type: "failed",
+        error: {
+          name: "Error",
+          message: "the workflow is stuck: it awaits a promise that nothing can settle " +
+            "(no agent, child workflow or timer is pending)",
+        },
+      });
+    }, 0);
+  };
+  const finish = (m: WorkerMessage) => {
+    if (finished) return;
+    finished = true;
+    send(m);
+  };
 
   const toWire = (e: unknown): WireError =>
     e instanceof Error
@@ -234,13 +261,16 @@ export function workerMain(lockdown: () => void): void {
       if (!pending) return;
       if (m.ok) pending.resolve(m.value);
       else pending.reject(fromWire(m.error));
+      checkStuck();
     } else if (m.type === "workflow.reply") {
       const resolve = pendingWorkflows.get(m.id);
       pendingWorkflows.delete(m.id);
       resolve?.(m);
+      checkStuck();
     } else if (m.type === "start" && !start) {
       start = m;
       run(m);
+      checkStuck();
     }
   };
 
@@ -264,9 +294,9 @@ export function workerMain(lockdown: () => void): void {
       } catch (e) {
         throw new TypeError(`the workflow's result cannot be passed through JSON: ${messageOf(e)}`);
       }
-      send({ type: "done", resultJson });
+      finish({ type: "done", resultJson });
     } catch (e) {
-      send({ type: "failed", error: toWire(e) });
+      finish({ type: "failed", error: toWire(e) });
     }
   };
 
@@ -279,7 +309,7 @@ export function workerMain(lockdown: () => void): void {
   // from the body, and is handled here so Deno does not print it with a stack trace.
   g.addEventListener("error", (e) => {
     e.preventDefault();
-    send({ type: "failed", error: toWire(e.error) });
+    finish({ type: "failed", error: toWire(e.error) });
   });
   // Every console method writes to the run log, never to odw's stdout/stderr (which `--json` owns).
   // The console timers read the clock, so they do nothing; `trace` gives no stack.
@@ -312,5 +342,5 @@ export function workerMain(lockdown: () => void): void {
   for (const [name, value] of Object.entries(consoleObject)) {
     if (typeof value === "function") consoleObject[name] = consoleMethods[name] ?? consoleLog;
   }
-  lockdown();
+  pendingTimers = lockdown(checkStuck).pendingTimers;
 }

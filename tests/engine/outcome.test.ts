@@ -68,3 +68,33 @@ Deno.test("the journal starts with run.started, ends with run.finished and pairs
   }
   assert.ok(started.every((k) => /^[0-9a-f]{32}#1$/.test(k)));
 });
+
+Deno.test("a workflow awaiting a promise that nothing can settle fails at once instead of hanging", async () => {
+  const t0 = performance.now();
+  const { outcome } = await runScript(withMeta(`
+    await agent("first");
+    log("waiting forever");
+    await new Promise(() => {});
+    return "unreachable";`));
+  assert.ok(performance.now() - t0 < 3000);
+  assert.equal(outcome.status, "failed");
+  assert.match(outcome.error!, /^Error: the workflow is stuck: it awaits a promise that nothing can settle/);
+  assert.deepEqual(outcome.logs, ["waiting forever"]);
+});
+
+Deno.test("pending timers and agents keep a workflow alive (no false stuck detection)", async () => {
+  const { outcome } = await runScript(
+    withMeta(`
+    const waited = await new Promise((resolve) => setTimeout(() => resolve("timer"), 150));
+    const slow = await agent("slow", { label: "slow" });
+    const cleared = await new Promise((resolve) => {
+      const id = setTimeout(() => resolve("never"), 10_000);
+      clearTimeout(id);
+      setTimeout(() => resolve("second"), 20);
+    });
+    return [waited, slow, cleared];`),
+    { scenario: { rules: [{ label: "slow", reply: "S", delayMs: 200 }] } },
+  );
+  assert.equal(outcome.status, "completed", outcome.error);
+  assert.deepEqual(outcome.result, ["timer", "S", "second"]);
+});
