@@ -54,11 +54,47 @@ export interface NodeContext {
   usage: Usage;
 }
 
-/** The label shown for a node: its `label` option, else the start of its prompt. */
+/** The label shown for a node: its `label` option, else the prompt's first 60 characters, spaces folded. */
 export function nodeLabel(prompt: string, options: AgentCallOptions): string {
-  if (options.label) return options.label;
-  const firstLine = prompt.trim().split("\n")[0] ?? "";
-  return firstLine.length > 40 ? `${firstLine.slice(0, 39)}…` : firstLine || "agent";
+  if (options.label !== undefined) return options.label;
+  return Array.from(prompt).slice(0, 60).join("").replace(/\s+/g, " ").trim();
+}
+
+/** Thrown by the 1001st `agent()` call of a run. */
+export class WorkflowAgentCapError extends Error {
+  override name = "WorkflowAgentCapError";
+  constructor() {
+    super(
+      `Workflow agent() call cap reached (${MAX_AGENTS_PER_RUN}). This usually means a loop using ` +
+        "budget.remaining() never terminates because no token budget was set \u2014 remaining() returns " +
+        "Infinity when budget.total is null. Add a hard iteration cap to the loop, or pass a token budget.",
+    );
+  }
+}
+
+/** Why `schema` cannot be an agent's output schema (the built-in's wording), or null. */
+async function schemaRefusal(schema: unknown): Promise<string | null> {
+  await loadJsonSchemaSupport();
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
+    return "agent({schema}) received an invalid JSON Schema: schema must be object or boolean";
+  }
+  try {
+    compileSchema(schema as Record<string, unknown>);
+  } catch (e) {
+    if (e instanceof InvalidSchemaError) {
+      return `agent({schema}) received an invalid JSON Schema: ${e.message}`;
+    }
+    throw e;
+  }
+  const problem = objectSchemaProblem(schema as Record<string, unknown>);
+  if (problem === null) return null;
+  const why = (schema as Record<string, unknown>).type !== "object"
+    ? "the API only accepts an object-rooted tool input schema, so every request would be rejected: " +
+      "the root schema must declare type: 'object' (the API rejects any other root type for a tool input " +
+      "schema); wrap arrays or primitives in an object property"
+    : `its root must be { type: "object", properties: {...} } with every required name declared: ${problem}`;
+  return `agent({schema}) received an unusable JSON Schema \u2014 ${why}. ` +
+    "The subagent was not started \u2014 fix the schema and call agent() again.";
 }
 
 function timeoutOf(options: AgentCallOptions): number | undefined {
@@ -80,24 +116,17 @@ function timeoutOf(options: AgentCallOptions): number | undefined {
  */
 export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): Promise<unknown> {
   const { prompt, options, scope } = req;
-  if (ctx.agentCount >= MAX_AGENTS_PER_RUN) {
-    throw new RangeError(`agent limit reached: a run may start at most ${MAX_AGENTS_PER_RUN} agents`);
-  }
-  if (options.schema) {
-    await loadJsonSchemaSupport();
-    const problem = objectSchemaProblem(options.schema);
-    if (problem) throw new TypeError(`agent() schema: ${problem}`);
-    try {
-      compileSchema(options.schema);
-    } catch (e) {
-      if (e instanceof InvalidSchemaError) throw new TypeError(`agent() schema is not valid: ${e.message}`);
-      throw e;
-    }
-  }
-  const timeoutMs = timeoutOf(options);
+  // As in the built-in: the cap and the budget first, option errors next, then the call counts
+  // (synchronously, so concurrent calls cannot slip past the cap); schema problems come after.
+  if (ctx.agentCount >= MAX_AGENTS_PER_RUN) throw new WorkflowAgentCapError();
   ctx.budget.assertOpen();
+  const timeoutMs = timeoutOf(options);
   ctx.agentCount++;
   const seq = ctx.agentCount;
+  if (options.schema !== undefined) {
+    const refusal = await schemaRefusal(options.schema);
+    if (refusal) throw new Error(refusal);
+  }
   const key = ctx.keys.next(prompt, options, scope);
   const label = nodeLabel(prompt, options);
 

@@ -7,8 +7,14 @@
  */
 
 /** Thrown (into the script, as the rejection of `agent()`) when the ceiling is reached. */
-export class BudgetExceededError extends Error {
-  override name = "BudgetExceededError";
+export class WorkflowBudgetExceededError extends Error {
+  override name = "WorkflowBudgetExceededError";
+  constructor(spent: number, total: number) {
+    super(
+      `Workflow token budget exceeded (${spent.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} ` +
+        "output tokens). Stopping further agent() calls. In-flight agents will complete; their results are preserved.",
+    );
+  }
 }
 
 /** Output-token budget with reservations. */
@@ -27,12 +33,10 @@ export class Budget {
     return this.#spent;
   }
 
-  /** Throws {@link BudgetExceededError} when nothing is left to spend. */
+  /** Throws {@link WorkflowBudgetExceededError} when nothing is left to spend. */
   assertOpen(): void {
-    if (this.total !== null && this.#spent >= this.total) {
-      throw new BudgetExceededError(
-        `token budget exhausted: ${this.#spent} of ${this.total} output tokens spent`,
-      );
+    if (this.total !== null && this.total > 0 && this.#spent >= this.total) {
+      throw new WorkflowBudgetExceededError(this.#spent, this.total);
     }
   }
 

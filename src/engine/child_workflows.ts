@@ -1,7 +1,7 @@
 /**
- * Resolves `workflow(nameOrRef)` to a checked child script: a name is looked up in the project's
- * `.odw/workflows/NAME.js`, then `.claude/workflows/NAME.js`; `{ scriptPath }` is a path relative
- * to the project directory (the directory odw runs in).
+ * Resolves `workflow(nameOrRef)` to a checked child script, with the built-in's messages: a name is
+ * looked up in the project's `.odw/workflows/NAME.js`, then `.claude/workflows/NAME.js`;
+ * `{ scriptPath }` is a path relative to the project directory (the directory odw runs in).
  *
  * @module
  */
@@ -10,46 +10,68 @@ import { analyzeScript } from "../script/analyze.ts";
 
 /** A child script ready for the worker. */
 export interface ChildScript {
+  /** The name the child is shown by: the name asked for, or the script's meta.name for a path. */
   name: string;
   path: string;
   body: string;
 }
 
+const WORKFLOW_DIRS = [".odw/workflows", ".claude/workflows"];
+const REFUSAL_PREFIX = "Invalid workflow script: ";
+
 async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await Deno.readTextFile(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return undefined;
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) return undefined;
     throw e;
   }
 }
 
-/** Finds, reads and statically checks a child workflow; throws an Error with a clear message. */
+/** Names of the project's workflows (both directories), sorted. */
+export async function availableWorkflows(projectDir: string): Promise<string[]> {
+  const names = new Set<string>();
+  for (const dir of WORKFLOW_DIRS) {
+    try {
+      for await (const entry of Deno.readDir(join(projectDir, dir))) {
+        if (entry.isFile && entry.name.endsWith(".js")) names.add(entry.name.slice(0, -3));
+      }
+    } catch { /* no such directory */ }
+  }
+  return [...names].sort();
+}
+
+function checked(source: string, where: string, path: string, name?: string): ChildScript {
+  const analysis = analyzeScript(source);
+  if (!analysis.ok) {
+    const reason = analysis.error.startsWith(REFUSAL_PREFIX)
+      ? analysis.error.slice(REFUSAL_PREFIX.length)
+      : analysis.error;
+    throw new Error(`${where}: ${reason}`);
+  }
+  return { name: name ?? analysis.meta.name, path, body: analysis.body };
+}
+
+/** Finds, reads and statically checks a child workflow; throws an Error with the built-in's message. */
 export async function resolveChildWorkflow(
   ref: string | { scriptPath: string },
   projectDir: string,
 ): Promise<ChildScript> {
-  let path: string | undefined;
-  let source: string | undefined;
   if (typeof ref === "string") {
-    if (!/^[\w.-]+$/.test(ref) || ref.startsWith(".")) throw new Error(`invalid workflow name "${ref}"`);
-    for (const dir of [".odw/workflows", ".claude/workflows"]) {
-      const candidate = join(projectDir, dir, `${ref}.js`);
-      source = await readIfExists(candidate);
-      if (source !== undefined) {
-        path = candidate;
-        break;
+    const where = `workflow('${ref}')`;
+    if (/^[\w.-]+$/.test(ref) && !ref.startsWith(".")) {
+      for (const dir of WORKFLOW_DIRS) {
+        const path = join(projectDir, dir, `${ref}.js`);
+        const source = await readIfExists(path);
+        if (source !== undefined) return checked(source, where, path, ref);
       }
     }
-    if (source === undefined || path === undefined) {
-      throw new Error(`unknown workflow "${ref}" (looked in .odw/workflows and .claude/workflows)`);
-    }
-  } else {
-    path = isAbsolute(ref.scriptPath) ? ref.scriptPath : resolve(projectDir, ref.scriptPath);
-    source = await readIfExists(path);
-    if (source === undefined) throw new Error(`workflow script not found: ${ref.scriptPath}`);
+    const names = await availableWorkflows(projectDir);
+    throw new Error(`${where}: no workflow with that name. Available: ${names.join(", ") || "(none)"}`);
   }
-  const analysis = analyzeScript(source);
-  if (!analysis.ok) throw new Error(`${path}: ${analysis.error}`);
-  return { name: analysis.meta.name, path, body: analysis.body };
+  const where = `workflow({scriptPath: '${ref.scriptPath}'})`;
+  const path = isAbsolute(ref.scriptPath) ? ref.scriptPath : resolve(projectDir, ref.scriptPath);
+  const source = await readIfExists(path);
+  if (source === undefined) throw new Error(`${where}: no such file: ${path}`);
+  return checked(source, where, path);
 }

@@ -16,9 +16,13 @@ import type {
   WorkerMessage,
   WorkflowReplyMessage,
 } from "../protocol.ts";
+import type { CombinatorDeps, Combinators } from "./combinators.ts";
 
 /** Starts the runtime: waits for the host's `start`, evaluates the body, reports `done`/`failed`. */
-export function workerMain(lockdown: (onTimerSettled: () => void) => { pendingTimers(): number }): void {
+export function workerMain(
+  lockdown: (onTimerSettled: () => void) => { pendingTimers(): number },
+  makeCombinators: (deps: CombinatorDeps) => Combinators,
+): void {
   const g = globalThis as unknown as {
     postMessage(m: WorkerMessage): void;
     addEventListener(
@@ -31,7 +35,6 @@ export function workerMain(lockdown: (onTimerSettled: () => void) => { pendingTi
   const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (
     ...params: string[]
   ) => (...args: unknown[]) => Promise<unknown>;
-  const MAX_ITEMS = 4096;
   let nextId = 1;
   const pendingAgents = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
   const pendingWorkflows = new Map<number, (m: WorkflowReplyMessage) => void>();
@@ -77,49 +80,39 @@ export function workerMain(lockdown: (onTimerSettled: () => void) => { pendingTi
     return err;
   };
   const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-  const textOf = (v: unknown): string => {
-    if (typeof v === "string") return v;
-    try {
-      const json = JSON.stringify(v);
-      return json === undefined ? String(v) : json;
-    } catch {
-      return String(v);
-    }
-  };
+  /** The built-in's conversion of prompts, titles and log messages: primitives by String(), else a tag. */
+  const textOf = (v: unknown): string =>
+    v === null || v === undefined || (typeof v !== "object" && typeof v !== "function")
+      ? String(v)
+      : `[${typeof v}]`;
 
   const log = (message: unknown): void => send({ type: "log", message: textOf(message) });
   const phase = (title: unknown): void => {
-    if (typeof title !== "string") throw new TypeError("phase() expects a string title");
-    currentPhase = title;
-    send({ type: "phase", title });
+    currentPhase = textOf(title);
+    send({ type: "phase", title: currentPhase });
   };
 
-  const OPTION_TYPES: Record<string, string> = {
-    label: "string",
-    phase: "string",
-    model: "string",
-    effort: "string",
-    isolation: "string",
-    agentType: "string",
-    runtime: "string",
-    provider: "string",
-  };
+  const STRING_OPTIONS = [
+    "label",
+    "phase",
+    "model",
+    "effort",
+    "isolation",
+    "agentType",
+    "runtime",
+    "provider",
+  ];
+  /** Options as the built-in reads them: a non-object means none; string options are coerced. */
   const checkOptions = (opts: unknown): AgentCallOptions => {
-    if (opts === undefined || opts === null) return {};
-    if (typeof opts !== "object" || Array.isArray(opts)) {
-      throw new TypeError("agent() options must be an object");
+    if (opts === null || typeof opts !== "object" || Array.isArray(opts)) return {};
+    const o: Record<string, unknown> = { ...(opts as Record<string, unknown>) };
+    for (const key of STRING_OPTIONS) {
+      if (o[key] === null || o[key] === undefined) delete o[key];
+      else if (typeof o[key] !== "string") o[key] = String(o[key]);
     }
-    const o = opts as Record<string, unknown>;
-    for (const [key, type] of Object.entries(OPTION_TYPES)) {
-      if (o[key] !== undefined && typeof o[key] !== type) {
-        throw new TypeError(`agent() option "${key}" must be a ${type}`);
-      }
-    }
+    if (typeof o.label === "string") o.label = o.label.replace(/\s+/g, " ").trim();
     if (o.timeout !== undefined && typeof o.timeout !== "string" && typeof o.timeout !== "number") {
       throw new TypeError(`agent() option "timeout" must be a duration string or milliseconds`);
-    }
-    if (o.schema !== undefined && (typeof o.schema !== "object" || o.schema === null)) {
-      throw new TypeError(`agent() option "schema" must be a JSON Schema object`);
     }
     try {
       return JSON.parse(JSON.stringify(o));
@@ -128,66 +121,25 @@ export function workerMain(lockdown: (onTimerSettled: () => void) => { pendingTi
     }
   };
 
-  const makeAgent = (scope: string) => (prompt: unknown, opts?: unknown): Promise<unknown> => {
-    try {
-      if (typeof prompt !== "string") throw new TypeError("agent() expects a prompt string");
-      const options = checkOptions(opts);
-      if (options.phase === undefined && currentPhase !== undefined) options.phase = currentPhase;
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pendingAgents.set(id, { resolve, reject });
-        send({ type: "agent", id, prompt, options, scope });
-      });
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  };
-
-  const parallel = async (thunks: unknown): Promise<unknown[]> => {
-    if (!Array.isArray(thunks)) throw new TypeError("parallel() expects an array of functions");
-    if (thunks.length > MAX_ITEMS) {
-      throw new RangeError(`parallel() accepts at most ${MAX_ITEMS} items (got ${thunks.length})`);
-    }
-    thunks.forEach((t, i) => {
-      if (typeof t === "function") return;
-      if (t !== null && typeof (t as { then?: unknown }).then === "function") {
-        throw new TypeError(
-          "parallel() expects an array of functions, not promises. Wrap each call: () => agent(...)",
-        );
+  /** `agent` for the top level (`childPhase` undefined) or a child, whose agents all get its phase. */
+  const makeAgent =
+    (scope: string, childPhase?: string) => (prompt: unknown, opts?: unknown): Promise<unknown> => {
+      try {
+        const options = checkOptions(opts);
+        if (childPhase !== undefined) options.phase = childPhase;
+        else if (options.phase === undefined && currentPhase !== undefined) options.phase = currentPhase;
+        const text = textOf(prompt);
+        const id = nextId++;
+        return new Promise((resolve, reject) => {
+          pendingAgents.set(id, { resolve, reject });
+          send({ type: "agent", id, prompt: text, options, scope });
+        });
+      } catch (e) {
+        return Promise.reject(e);
       }
-      throw new TypeError(`parallel() expects an array of functions; item ${i} is ${typeof t}`);
-    });
-    return await Promise.all(
-      (thunks as Array<() => unknown>).map((thunk, i) =>
-        (async () => await thunk())().catch((e) => {
-          log(`parallel[${i}] failed: ${messageOf(e)}`);
-          return null;
-        })
-      ),
-    );
-  };
+    };
 
-  const pipeline = async (items: unknown, ...stages: unknown[]): Promise<unknown[]> => {
-    if (!Array.isArray(items)) throw new TypeError("pipeline() expects an array of items");
-    if (items.length > MAX_ITEMS) {
-      throw new RangeError(`pipeline() accepts at most ${MAX_ITEMS} items (got ${items.length})`);
-    }
-    stages.forEach((s, i) => {
-      if (typeof s !== "function") throw new TypeError(`pipeline() stage ${i} is not a function`);
-    });
-    return await Promise.all(items.map((item, index) =>
-      (async () => {
-        let value: unknown = item;
-        for (const stage of stages as Array<(p: unknown, it: unknown, i: number) => unknown>) {
-          value = await stage(value, item, index);
-        }
-        return value;
-      })().catch((e) => {
-        log(`pipeline[${index}] failed: ${messageOf(e)}`);
-        return null;
-      })
-    ));
-  };
+  const { parallel, pipeline } = makeCombinators({ log });
 
   const makeBudget = (total: number | null) =>
     Object.freeze({
@@ -196,10 +148,8 @@ export function workerMain(lockdown: (onTimerSettled: () => void) => { pendingTi
       remaining: () => (total === null ? Infinity : Math.max(0, total - spent)),
     });
 
-  const sandboxImport = (specifier: unknown): Promise<never> =>
-    Promise.reject(
-      new TypeError(`import(${JSON.stringify(String(specifier))}) is not available in workflow scripts`),
-    );
+  const sandboxImport = (_specifier: unknown): Promise<never> =>
+    Promise.reject(new Error("import() is not available in workflow scripts."));
 
   const PARAMS = [
     "agent",
@@ -220,37 +170,55 @@ export function workerMain(lockdown: (onTimerSettled: () => void) => { pendingTi
 
   let start: StartMessage | undefined;
   const nestedRefusal = () =>
-    Promise.reject(new Error("workflow() cannot be called inside a child workflow (nesting is one level)"));
+    Promise.reject(
+      new Error(
+        "workflow() cannot be called from within a child workflow \u2014 nesting is limited to one level. " +
+          "Inline the inner script or call its agents directly.",
+      ),
+    );
+  const childRuns = new Map<string, number>();
   const workflow = async (ref: unknown, childArgs?: unknown): Promise<unknown> => {
-    const valid = typeof ref === "string" ||
-      (typeof ref === "object" && ref !== null &&
-        typeof (ref as { scriptPath?: unknown }).scriptPath === "string");
-    if (!valid) throw new TypeError("workflow() expects a name or { scriptPath }");
+    const scriptPath = typeof ref === "object" && ref !== null
+      ? (ref as { scriptPath?: unknown }).scriptPath
+      : undefined;
+    if (typeof ref !== "string" && typeof scriptPath !== "string") {
+      throw new TypeError("workflow() expects a workflow name (string) or {scriptPath: string}");
+    }
     const id = nextId++;
     const reply = await new Promise<WorkflowReplyMessage>((resolve) => {
       pendingWorkflows.set(id, resolve);
       send({
         type: "workflow",
         id,
-        ref: typeof ref === "string" ? ref : { scriptPath: (ref as { scriptPath: string }).scriptPath },
+        ref: typeof ref === "string" ? ref : { scriptPath: scriptPath as string },
       });
     });
     if (!reply.ok) throw fromWire(reply.error);
-    log(`▸ running dynamic workflow ${reply.name}`);
-    const fn = compile(reply.body);
-    const value = await fn(
-      makeAgent(reply.scope),
-      parallel,
-      pipeline,
-      phase,
-      log,
-      jsonRoundTrip(childArgs),
-      makeBudget(start?.budgetTotal ?? null),
-      nestedRefusal,
-      sandboxImport,
-    );
-    log("▸ child done");
-    return jsonRoundTrip(value);
+    const name = reply.name;
+    const run = (childRuns.get(name) ?? 0) + 1;
+    childRuns.set(name, run);
+    const childPhase = `\u25b8 ${name}${run > 1 ? ` #${run}` : ""}`;
+    log(`\u25b8 running dynamic workflow ${name}`);
+    try {
+      const value = await compile(reply.body)(
+        makeAgent(reply.scope, childPhase),
+        parallel,
+        pipeline,
+        () => {},
+        (message: unknown) => log(`[${name}] ${textOf(message)}`),
+        childArgs === undefined ? undefined : jsonRoundTrip(childArgs),
+        makeBudget(start?.budgetTotal ?? null),
+        nestedRefusal,
+        sandboxImport,
+      );
+      if (typeof value === "function") throw new Error("workflow result cannot be a function");
+      log(`\u25b8 ${name} done`);
+      return jsonRoundTrip(value);
+    } catch (e) {
+      const wire = toWire(e);
+      log(`\u25b8 ${name} failed: ${wire.message ? `${wire.name}: ${wire.message}` : wire.name}`);
+      throw e;
+    }
   };
 
   const onMessage = (m: HostMessage): void => {
@@ -288,6 +256,7 @@ export function workerMain(lockdown: (onTimerSettled: () => void) => { pendingTi
         workflow,
         sandboxImport,
       );
+      if (typeof result === "function") throw new Error("workflow result cannot be a function");
       let resultJson: string | undefined;
       try {
         resultJson = JSON.stringify(result);

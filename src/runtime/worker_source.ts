@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { makeCombinators } from "./combinators.ts";
 import { lockdown } from "./lockdown.ts";
 import { workerMain } from "./worker_main.ts";
 
@@ -16,7 +17,8 @@ let cachedUrl: string | undefined;
 /** Object URL of the worker module (created once per process). */
 export function workerModuleUrl(): string {
   if (!cachedUrl) {
-    const runtime = `"use strict";\n(${workerMain.toString()})(${lockdown.toString()});\n` +
+    const runtime =
+      `"use strict";\n(${workerMain.toString()})(${lockdown.toString()}, ${makeCombinators.toString()});\n` +
       `//# sourceURL=odw-runtime.js\n`;
     const source = `(0, eval)(${JSON.stringify(runtime)});\n`;
     cachedUrl = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));

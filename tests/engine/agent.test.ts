@@ -68,21 +68,34 @@ Deno.test("output that never matches the schema gives null after the bounded tri
   assert.match(outcome.logs[0], /^\[c\] failed: output did not match the schema after 3 tries/);
 });
 
-Deno.test("a schema whose root is not an object with properties makes agent() throw", async () => {
+const UNUSABLE = "agent({schema}) received an unusable JSON Schema \u2014 ";
+const NOT_STARTED = ". The subagent was not started \u2014 fix the schema and call agent() again.";
+
+Deno.test("a schema whose root is not an object makes agent() throw the built-in's message", async () => {
   const { outcome } = await runScript(withMeta(`
     const out = [];
-    for (const schema of [{ type: "string" }, { type: "object" }, { type: "array", items: {} }]) {
+    for (const schema of [{ type: "string" }, { type: "array", items: {} }, { type: "object" }, { type: "strang" }]) {
       try { await agent("x", { schema }); out.push("no throw"); } catch (e) { out.push(e.message); }
     }
     return out;`));
-  const messages = outcome.result as string[];
-  assert.equal(messages.length, 3);
-  assert.deepEqual(messages, [
-    'agent() schema: its root must have "type": "object"',
-    'agent() schema: its root must have a "properties" object',
-    'agent() schema: its root must have "type": "object"',
-  ]);
-  assert.equal(outcome.agentCount, 0);
+  const [string, array, noProps, invalid] = outcome.result as string[];
+  const rootMessage = UNUSABLE +
+    "the API only accepts an object-rooted tool input schema, so every request would be rejected: the root " +
+    "schema must declare type: 'object' (the API rejects any other root type for a tool input schema); wrap " +
+    "arrays or primitives in an object property" + NOT_STARTED;
+  assert.equal(string, rootMessage);
+  assert.equal(array, rootMessage);
+  assert.equal(
+    noProps,
+    UNUSABLE + 'its root must be { type: "object", properties: {...} } with every required name ' +
+      'declared: its root must have a "properties" object' + NOT_STARTED,
+  );
+  assert.match(
+    invalid,
+    /^agent\(\{schema\}\) received an invalid JSON Schema: schema\/type must be equal to one/,
+  );
+  // As in the built-in, a refused call still counts as an agent of the run.
+  assert.equal(outcome.agentCount, 4);
 });
 
 Deno.test("required names that are not properties make agent() throw; uncaught it fails the run", async () => {
@@ -92,18 +105,41 @@ Deno.test("required names that are not properties make agent() throw; uncaught i
   assert.equal(outcome.status, "failed");
   assert.equal(
     outcome.error,
-    'TypeError: agent() schema: "required" names "b", which is not in "properties"',
+    "Error: " + UNUSABLE +
+      'its root must be { type: "object", properties: {...} } with every required name ' +
+      'declared: "required" names "b", which is not in "properties"' + NOT_STARTED,
   );
 });
 
-Deno.test("bad argument types make agent() throw a TypeError", async () => {
-  const { outcome } = await runScript(withMeta(`
-    const out = [];
-    for (const call of [() => agent(42), () => agent("x", "opts"), () => agent("x", { label: 7 })]) {
-      try { await call(); out.push("no throw"); } catch (e) { out.push(e.name); }
-    }
-    return out;`));
-  assert.deepEqual(outcome.result, ["TypeError", "TypeError", "TypeError"]);
+Deno.test("agent() coerces a non-string prompt and options as the built-in does", async () => {
+  const { outcome, events } = await runScript(
+    withMeta(`
+    return [await agent(42, { label: 7 }), await agent({ a: 1 }, "not options"), await agent("p", { label: "  a \\n  b " })];`),
+    {
+      scenario: {
+        rules: [{ prompt: "^42$", reply: "forty-two" }, { prompt: "^\\[object\\]$", reply: "obj" }],
+      },
+    },
+  );
+  const [first, second, third] = outcome.result as string[];
+  assert.equal(first, "forty-two");
+  assert.equal(second, "obj");
+  assert.match(third, /^mock reply to "p"/);
+  const started = eventsOf(events, "node.started");
+  assert.deepEqual(started.map((e) => [e.prompt, e.label]), [["42", "7"], ["[object]", "[object]"], [
+    "p",
+    "a b",
+  ]]);
+});
+
+Deno.test("an unlabelled node is named by its prompt's first 60 characters, whitespace folded", async () => {
+  const prompt = "Review   the\nfollowing " + "x".repeat(80);
+  const { outcome, events } = await runScript(withMeta(`return await agent(${JSON.stringify(prompt)});`), {
+    scenario: { default: { fail: "nope" } },
+  });
+  const expected = Array.from(prompt).slice(0, 60).join("").replace(/\s+/g, " ").trim();
+  assert.equal(eventsOf(events, "node.started")[0].label, expected);
+  assert.deepEqual(outcome.logs, [`[${expected}] failed: nope`]);
 });
 
 Deno.test("phase() sets the phase of later agents unless they pass one; log() lines are kept", async () => {
@@ -111,12 +147,13 @@ Deno.test("phase() sets the phase of later agents unless they pass one; log() li
     phase("Review");
     await agent("a", { label: "a" });
     await agent("b", { label: "b", phase: "Verify" });
-    log("note one"); log({ k: 1 });
+    log("note one"); log({ k: 1 }); log(null); log(() => 1); log(3);
     return null;`));
   const started = eventsOf(events, "node.started");
   assert.deepEqual(started.map((e) => [e.label, e.phase]), [["a", "Review"], ["b", "Verify"]]);
   assert.deepEqual(eventsOf(events, "phase").map((e) => e.title), ["Review"]);
-  assert.deepEqual(outcome.logs, ["note one", '{"k":1}']);
+  // As the built-in: primitives by String(), objects and functions as a tag.
+  assert.deepEqual(outcome.logs, ["note one", "[object]", "null", "[function]", "3"]);
 });
 
 Deno.test("a per-node timeout makes the agent resolve to null with a timeout log", async () => {

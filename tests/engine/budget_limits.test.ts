@@ -36,7 +36,11 @@ Deno.test("with a budget: remaining is total - spent, and agent() throws once th
   assert.equal(r.total, 100);
   // Allowances cap each node: 40, 40, then the 20 left; then the ceiling is reached.
   assert.deepEqual(r.seen.slice(0, 3), [60, 20, 0]);
-  assert.match(String(r.seen[3]), /^BudgetExceededError: token budget exhausted: 100 of 100/);
+  assert.equal(
+    r.seen[3],
+    "WorkflowBudgetExceededError: Workflow token budget exceeded (100 / 100 output tokens). Stopping further " +
+      "agent() calls. In-flight agents will complete; their results are preserved.",
+  );
 });
 
 Deno.test("concurrent agents do not overshoot the budget", async () => {
@@ -54,7 +58,9 @@ Deno.test("concurrent agents do not overshoot the budget", async () => {
   const total = eventsOf(events, "node.finished").reduce((n, e) => n + e.usage.outputTokens, 0);
   assert.ok(r.spent <= 100, `spent ${r.spent}`);
   assert.equal(total, r.spent);
-  assert.ok(outcome.logs.some((l) => /failed: token budget exhausted/.test(l)), outcome.logs.join("\n"));
+  // Slots stopped by the budget become null silently, as in the built-in (no parallel[i] failed line).
+  assert.ok(r.done < 20, `done ${r.done}`);
+  assert.deepEqual(outcome.logs.filter((l) => l.startsWith("parallel[")), []);
 });
 
 Deno.test("a run may start at most 1000 agents; the 1001st agent() throws", async () => {
@@ -68,6 +74,11 @@ Deno.test("a run may start at most 1000 agents; the 1001st agent() throws", asyn
   );
   const r = outcome.result as { ok: number; extra: string };
   assert.equal(r.ok, 1000);
-  assert.match(r.extra, /at most 1000 agents/);
+  assert.equal(
+    r.extra,
+    "Workflow agent() call cap reached (1000). This usually means a loop using budget.remaining() never " +
+      "terminates because no token budget was set \u2014 remaining() returns Infinity when budget.total is null. " +
+      "Add a hard iteration cap to the loop, or pass a token budget.",
+  );
   assert.equal(outcome.agentCount, 1000);
 });

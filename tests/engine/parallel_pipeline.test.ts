@@ -21,8 +21,8 @@ Deno.test("parallel returns results in input order, null for a failed thunk, and
     },
   );
   assert.deepEqual(outcome.result, ["S", 5, null, "F", null]);
-  // Failure lines come in settlement order (a synchronous throw settles first).
-  assert.deepEqual([...outcome.logs].sort(), ["parallel[2] failed: boom", "parallel[4] failed: sync boom"]);
+  // As the built-in: failure lines come once every slot settled, in index order.
+  assert.deepEqual(outcome.logs, ["parallel[2] failed: boom", "parallel[4] failed: sync boom"]);
 });
 
 Deno.test("parallel is a barrier: it resolves only after every thunk settled", async () => {
@@ -45,7 +45,9 @@ Deno.test("parallel given promises throws the exact TypeError; [] gives []; over
     const out = {};
     try { await parallel([agent("a"), agent("b")]); out.promises = "no throw"; } catch (e) { out.promises = String(e); }
     out.empty = await parallel([]);
-    try { await parallel(Array.from({ length: 4097 }, () => () => 1)); out.big = "no throw"; } catch (e) { out.big = e.name; }
+    try { await parallel(Array.from({ length: 4097 }, () => () => 1)); out.big = "no throw"; } catch (e) { out.big = String(e); }
+    try { await parallel([() => 1, 5]); out.value = "no throw"; } catch (e) { out.value = String(e); }
+    try { await parallel("x"); out.notArray = "no throw"; } catch (e) { out.notArray = String(e); }
     out.max = (await parallel(Array.from({ length: 4096 }, (_, i) => () => i))).length;
     return out;`));
   const r = outcome.result as Record<string, unknown>;
@@ -54,7 +56,15 @@ Deno.test("parallel given promises throws the exact TypeError; [] gives []; over
     "TypeError: parallel() expects an array of functions, not promises. Wrap each call: () => agent(...)",
   );
   assert.deepEqual(r.empty, []);
-  assert.equal(r.big, "RangeError");
+  assert.equal(
+    r.big,
+    "Error: array length 4097 exceeds the maximum of 4096 supported across the workflow VM boundary",
+  );
+  assert.equal(
+    r.value,
+    "TypeError: parallel() expects an array of functions, not promises. Wrap each call: () => agent(...)",
+  );
+  assert.equal(r.notArray, "TypeError: parallel() expects an array of functions");
   assert.equal(r.max, 4096);
 });
 
@@ -121,4 +131,31 @@ Deno.test("one global concurrency cap across parallel and pipeline; extra agents
   }
   assert.equal(peak, 3);
   assert.equal(eventsOf(events, "node.finished").length, 10);
+});
+
+Deno.test("pipeline argument errors carry the built-in's messages; [] wins over bad stages", async () => {
+  const { outcome } = await runScript(withMeta(`
+    const out = {};
+    try { await pipeline("x", (v) => v); } catch (e) { out.notArray = String(e); }
+    try { await pipeline([1], (v) => v, 3); } catch (e) { out.badStage = String(e); }
+    out.empty = await pipeline([], 3);
+    try { await pipeline(Array.from({ length: 4097 }, (_, i) => i)); } catch (e) { out.big = String(e); }
+    return out;`));
+  assert.deepEqual(outcome.result, {
+    notArray: "TypeError: pipeline() expects an array as the first argument",
+    badStage: "TypeError: pipeline() stages must be functions: pipeline(items, item => ..., result => ...)",
+    empty: [],
+    big: "Error: array length 4097 exceeds the maximum of 4096 supported across the workflow VM boundary",
+  });
+});
+
+Deno.test("a pipeline item whose value becomes null skips its remaining stages, with no failure line", async () => {
+  const { outcome } = await runScript(withMeta(`
+    const seen = [];
+    const r = await pipeline([1, null, 3],
+      (x) => (x === 3 ? null : x),
+      (x, item) => { seen.push(item); return x * 2; });
+    return { r, seen };`));
+  assert.deepEqual(outcome.result, { r: [2, null, null], seen: [1] });
+  assert.deepEqual(outcome.logs, []);
 });

@@ -30,10 +30,12 @@ Deno.test("workflow(name) runs .odw/workflows/NAME.js with its own args and retu
   );
   assert.equal(outcome.status, "completed");
   assert.deepEqual(outcome.result, { r: { t: "hi Ada", who: "Ada" }, parentArgs: { parent: true } });
-  assert.deepEqual(outcome.logs, ["▸ running dynamic workflow greet", "▸ child done"]);
+  assert.deepEqual(outcome.logs, ["▸ running dynamic workflow greet", "▸ greet done"]);
   assert.equal(outcome.agentCount, 1);
   const started = eventsOf(events, "node.started")[0];
   assert.match(started.scope, /\.odw\/workflows\/greet\.js$/);
+  // A child's agents belong to the child's own phase, named after it.
+  assert.equal(started.phase, "▸ greet");
 });
 
 Deno.test("workflow(name) falls back to .claude/workflows; { scriptPath } works; counters are shared", async () => {
@@ -69,8 +71,17 @@ Deno.test("an unknown workflow name throws; workflow() inside a child throws", a
     },
   );
   const r = outcome.result as Record<string, string>;
-  assert.match(r.unknown, /unknown workflow "nope"/);
-  assert.match(r.nested, /^threw: workflow\(\) cannot be called inside a child workflow/);
+  assert.equal(r.unknown, "workflow('nope'): no workflow with that name. Available: nester");
+  assert.equal(
+    r.nested,
+    "threw: workflow() cannot be called from within a child workflow \u2014 nesting is limited to one level. " +
+      "Inline the inner script or call its agents directly.",
+  );
+  assert.deepEqual(outcome.logs, [
+    "▸ running dynamic workflow nester",
+    "▸ nester failed: Error: workflow() cannot be called from within a child workflow \u2014 nesting is " +
+    "limited to one level. Inline the inner script or call its agents directly.",
+  ]);
 });
 
 Deno.test("a child that fails the static checks is refused with its message", async () => {
@@ -83,5 +94,41 @@ Deno.test("a child that fails the static checks is refused with its message", as
       },
     },
   );
-  assert.match(outcome.result as string, /must be the FIRST statement in the script/);
+  assert.equal(
+    outcome.result,
+    "workflow('bad'): `export const meta = { name, description, phases }` must be the FIRST statement in the script",
+  );
+});
+
+Deno.test("a child's log lines carry its name, its phase() is ignored, and repeated runs get numbered phases", async () => {
+  const { outcome, events } = await runScript(
+    withMeta(`
+    phase("Parent");
+    await workflow("step", 1);
+    await workflow("step", 2);
+    try { await workflow(42); } catch (e) { log(String(e)); }
+    await agent("parent again", { label: "p" });
+    return null;`),
+    {
+      files: {
+        ".odw/workflows/step.js": child(
+          "step",
+          `phase("Inner"); log("n=" + args); log({}); await agent("in " + args); return args;`,
+        ),
+      },
+    },
+  );
+  assert.deepEqual(outcome.logs, [
+    "▸ running dynamic workflow step",
+    "[step] n=1",
+    "[step] [object]",
+    "▸ step done",
+    "▸ running dynamic workflow step",
+    "[step] n=2",
+    "[step] [object]",
+    "▸ step done",
+    "TypeError: workflow() expects a workflow name (string) or {scriptPath: string}",
+  ]);
+  assert.deepEqual(eventsOf(events, "node.started").map((e) => e.phase), ["▸ step", "▸ step #2", "Parent"]);
+  assert.deepEqual(eventsOf(events, "phase").map((e) => e.title), ["Parent"]);
 });
