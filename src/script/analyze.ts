@@ -1,10 +1,12 @@
 /**
  * The static side of odw: everything decided about a workflow script before anything runs. It parses
- * the script (acorn), reads and checks `meta`, refuses module syntax and non-deterministic calls with
- * one clear line, and produces the body the sandbox evaluates plus the call-site graph for the report.
+ * the script (acorn), reads and checks `meta`, refuses clock/randomness reads and module syntax with
+ * the messages Claude Code's built-in workflow runtime gives, and produces the body the sandbox
+ * evaluates plus the call-site graph for the report.
  *
- * Checks run in this order and the first failure is the answer: syntax, meta shape and literalness,
- * meta field types, module syntax, determinism.
+ * Checks run in the built-in's order and the first failure is the answer: syntax, meta (the FIRST
+ * statement, a pure literal, `name` / `description`), determinism, then what would not compile
+ * (module syntax, `await using`).
  *
  * @example
  * ```ts
@@ -24,12 +26,13 @@ import { parseWorkflow } from "./parse.ts";
 import type { Analysis, WorkflowMeta } from "./types.ts";
 
 export type { Analysis, CallSite, PhaseMeta, WorkflowMeta } from "./types.ts";
-export { DETERMINISM_MESSAGE, META_FIRST_MESSAGE } from "./messages.ts";
+export { DETERMINISM_MESSAGE, META_FIRST_MESSAGE, PLAIN_JAVASCRIPT_HINT } from "./messages.ts";
 export { IMPORT_REPLACEMENT } from "./body.ts";
 
 /**
  * Analyses a workflow script: `{ ok: true, meta, body, callSites }`, or `{ ok: false, error }` with
- * the one-line refusal (the spec's exact messages where it gives one).
+ * the refusal, worded as the built-in words it (a parse error spans several lines: message, the
+ * offending line with a caret, a hint; every other refusal is one line).
  *
  * @example
  * ```ts
@@ -43,9 +46,9 @@ export function analyzeScript(source: string): Analysis {
   const { program } = parsed;
   const meta = extractMeta(program);
   if (!meta.ok) return meta;
-  const moduleError = findModuleSyntax(program, meta.statement);
-  if (moduleError) return { ok: false, error: moduleError };
   if (findNondeterminism(program)) return { ok: false, error: DETERMINISM_MESSAGE };
+  const compileError = findModuleSyntax(source, program, meta.statement);
+  if (compileError) return { ok: false, error: compileError };
   return {
     ok: true,
     meta: meta.meta,

@@ -65,16 +65,16 @@ function textOf(source: string, node: Node): string {
   return source.slice(node.start, node.end);
 }
 
-/** The value of a pure-literal object argument (plain templates read as strings), else null. */
+/** The value of a pure-literal object argument (plain templates read as strings; JSON values only), else null. */
 function objectLiteral(node: Expression | SpreadElement): Record<string, unknown> | null {
   if (node.type !== "ObjectExpression") return null;
-  const literal = evaluateLiteral(node, { allowPlainTemplates: true });
+  const literal = evaluateLiteral(node, { jsonOnly: true });
   return literal.ok ? literal.value as Record<string, unknown> : null;
 }
 
 /** A string literal or expression-free template's value, else undefined. */
 function stringLiteral(node: Node): string | undefined {
-  const literal = evaluateLiteral(node, { allowPlainTemplates: true });
+  const literal = evaluateLiteral(node, { jsonOnly: true });
   return literal.ok && typeof literal.value === "string" ? literal.value : undefined;
 }
 

@@ -1,15 +1,16 @@
 /**
- * Extracts `meta` from a workflow's syntax tree: the first statement must be
- * `export const meta = { ... }` with a pure-literal value, and its fields must have the documented
- * types (`name`, `description` non-empty strings; `whenToUse` a string; `phases` an array of
- * `{ title, detail?, model? }`). Unknown fields are kept for odw-only options.
+ * Extracts `meta` from a workflow's syntax tree by the built-in's rules: the first statement must be
+ * `export const meta = { ... }` (one declarator, an object literal), the literal must be pure (see
+ * `literal.ts`), and `name` and `description` must be non-empty strings. `whenToUse` is kept only when
+ * it is a string and `phases` only its `{ title: string }` entries; anything else there is ignored, not
+ * refused. Unknown fields are kept for odw-only options.
  *
  * @module
  */
-import type { ExportNamedDeclaration, Program } from "acorn";
+import type { ExportNamedDeclaration, ModuleDeclaration, ObjectExpression, Program, Statement } from "acorn";
 import { evaluateLiteral } from "./literal.ts";
-import { invalidScript, META_FIRST_MESSAGE } from "./messages.ts";
-import type { WorkflowMeta } from "./types.ts";
+import { invalidScript, META_FIRST_MESSAGE, notPureLiteral } from "./messages.ts";
+import type { PhaseMeta, WorkflowMeta } from "./types.ts";
 
 /** Outcome of {@linkcode extractMeta}: the meta value and its statement, or the refusal line. */
 export type MetaOutcome =
@@ -21,58 +22,63 @@ export type MetaOutcome =
  *
  * @example
  * ```ts
- * const parsed = parseWorkflow('export const meta = { name: "a", description: "b" };');
+ * const parsed = parseWorkflow('export const meta = { name: "a", description: "b", whenToUse: 5 };');
  * if (parsed.ok) extractMeta(parsed.program); // { ok: true, meta: { name: "a", description: "b" }, ... }
  * ```
  */
 export function extractMeta(program: Program): MetaOutcome {
   const statement = program.body[0];
-  if (statement?.type !== "ExportNamedDeclaration") return { ok: false, error: META_FIRST_MESSAGE };
-  const declaration = statement.declaration;
-  if (declaration?.type !== "VariableDeclaration" || declaration.kind !== "const") {
-    return { ok: false, error: META_FIRST_MESSAGE };
-  }
-  const [declarator, ...others] = declaration.declarations;
-  if (
-    others.length > 0 || declarator.id.type !== "Identifier" || declarator.id.name !== "meta" ||
-    declarator.init?.type !== "ObjectExpression"
-  ) {
-    return { ok: false, error: META_FIRST_MESSAGE };
-  }
-  const literal = evaluateLiteral(declarator.init);
-  if (!literal.ok) return { ok: false, error: META_FIRST_MESSAGE };
-  const fieldError = checkMetaFields(literal.value as Record<string, unknown>);
-  if (fieldError) return { ok: false, error: fieldError };
-  return { ok: true, meta: literal.value as WorkflowMeta, statement };
+  const init = metaInitializer(statement);
+  if (!init) return { ok: false, error: META_FIRST_MESSAGE };
+  const literal = evaluateLiteral(init, { nullPrototype: true });
+  if (!literal.ok) return { ok: false, error: notPureLiteral(literal.reason) };
+  const meta = readMetaFields(literal.value as Record<string, unknown>);
+  if (typeof meta === "string") return { ok: false, error: meta };
+  return { ok: true, meta, statement: statement as ExportNamedDeclaration };
 }
 
-/** The refusal line for the first meta field with a wrong type, or null when all are fine. */
-export function checkMetaFields(meta: Record<string, unknown>): string | null {
+/** The object literal of `export const meta = { ... }` when `statement` is exactly that, else null. */
+function metaInitializer(statement: Statement | ModuleDeclaration | undefined): ObjectExpression | null {
+  if (statement?.type !== "ExportNamedDeclaration") return null;
+  const declaration = statement.declaration;
+  if (declaration?.type !== "VariableDeclaration" || declaration.kind !== "const") return null;
+  if (declaration.declarations.length !== 1) return null;
+  const [declarator] = declaration.declarations;
+  if (declarator.id.type !== "Identifier" || declarator.id.name !== "meta") return null;
+  return declarator.init?.type === "ObjectExpression" ? declarator.init : null;
+}
+
+/**
+ * The meta as odw keeps it (a plain object: the literal's fields, `whenToUse` and `phases`
+ * normalized), or the refusal line for a missing or empty `name` / `description`.
+ */
+export function readMetaFields(literal: Record<string, unknown>): WorkflowMeta | string {
   for (const field of ["name", "description"]) {
-    const value = meta[field];
-    if (typeof value !== "string" || value.trim() === "") {
+    const value = literal[field];
+    if (typeof value !== "string" || value.length === 0) {
       return invalidScript(`meta.${field} must be a non-empty string`);
     }
   }
-  if (meta.whenToUse !== undefined && typeof meta.whenToUse !== "string") {
-    return invalidScript("meta.whenToUse must be a string");
+  const meta = { ...literal } as WorkflowMeta;
+  if (typeof literal.whenToUse !== "string") delete meta.whenToUse;
+  const phases = readPhases(literal.phases);
+  if (phases) meta.phases = phases;
+  else delete meta.phases;
+  return meta;
+}
+
+/** The entries of `phases` that are objects with a string `title`; undefined when none is. */
+function readPhases(phases: unknown): PhaseMeta[] | undefined {
+  if (!Array.isArray(phases)) return undefined;
+  const kept: PhaseMeta[] = [];
+  for (const entry of phases) {
+    if (!entry || typeof entry !== "object" || !("title" in entry)) continue;
+    const { title, detail, model } = entry as Record<string, unknown>;
+    if (typeof title !== "string") continue;
+    const phase: PhaseMeta = { title };
+    if (typeof detail === "string") phase.detail = detail;
+    if (typeof model === "string") phase.model = model;
+    kept.push(phase);
   }
-  if (meta.phases === undefined) return null;
-  if (!Array.isArray(meta.phases)) {
-    return invalidScript("meta.phases must be an array of { title, detail?, model? }");
-  }
-  for (const [index, phase] of meta.phases.entries()) {
-    const where = `meta.phases[${index}]`;
-    if (typeof phase !== "object" || phase === null || Array.isArray(phase)) {
-      return invalidScript(`${where} must be an object { title, detail?, model? }`);
-    }
-    const entry = phase as Record<string, unknown>;
-    if (typeof entry.title !== "string") return invalidScript(`${where}.title must be a string`);
-    for (const optional of ["detail", "model"]) {
-      if (entry[optional] !== undefined && typeof entry[optional] !== "string") {
-        return invalidScript(`${where}.${optional} must be a string`);
-      }
-    }
-  }
-  return null;
+  return kept.length > 0 ? kept : undefined;
 }

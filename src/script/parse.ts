@@ -1,14 +1,19 @@
 /**
- * Parses a workflow script with acorn the way the runtime runs it: an ES module body that may use
- * top-level `await` and top-level `return`.
+ * Parses a workflow script with acorn the way the built-in does: an ES module body that may use
+ * top-level `await` and top-level `return`. A syntax error is reported as the built-in reports it:
+ * acorn's message, the offending line (at most 80 characters around the position) with a caret under
+ * the position, and the plain-JavaScript hint.
  *
  * @module
  */
-import { parse, type Program } from "acorn";
-import { invalidScript } from "./messages.ts";
+import { parse, type Position, type Program } from "acorn";
+import { invalidScript, PLAIN_JAVASCRIPT_HINT } from "./messages.ts";
 
-/** Outcome of {@linkcode parseWorkflow}: the syntax tree, or the refusal line for a syntax error. */
+/** Outcome of {@linkcode parseWorkflow}: the syntax tree, or the refusal for a syntax error. */
 export type ParseOutcome = { ok: true; program: Program } | { ok: false; error: string };
+
+/** Widest excerpt of the offending line shown above the caret. */
+const EXCERPT_WIDTH = 80;
 
 /**
  * Parses `source` (ecmaVersion latest, module, top-level await/return, with locations).
@@ -16,7 +21,7 @@ export type ParseOutcome = { ok: true; program: Program } | { ok: false; error: 
  * @example
  * ```ts
  * parseWorkflow("let x = ;");
- * // { ok: false, error: "Invalid workflow script: SyntaxError: Unexpected token (1:8)" }
+ * // { ok: false, error: "Invalid workflow script: Script parse error: Unexpected token (1:8)\n\nlet x = ;\n        ^\n\nWorkflow scripts must be plain JavaScript — …" }
  * ```
  */
 export function parseWorkflow(source: string): ParseOutcome {
@@ -31,8 +36,24 @@ export function parseWorkflow(source: string): ParseOutcome {
     return { ok: true, program };
   } catch (error) {
     if (error instanceof SyntaxError) {
-      return { ok: false, error: invalidScript(`SyntaxError: ${error.message}`) };
+      return { ok: false, error: invalidScript(parseErrorText(error, source)) };
     }
     throw error;
   }
+}
+
+/**
+ * The built-in's parse-error text for acorn's `error` on `source`. Lines are split on `\n` only, as
+ * the built-in splits them.
+ */
+function parseErrorText(error: SyntaxError, source: string): string {
+  const loc = (error as SyntaxError & { loc?: Position }).loc;
+  const line = loc ? source.split("\n")[loc.line - 1] : undefined;
+  if (!loc || line === undefined) return `Script parse error: ${error.message}. ${PLAIN_JAVASCRIPT_HINT}`;
+  const caret = Math.max(0, Math.min(loc.column, line.length));
+  const start = Math.max(0, Math.min(caret - Math.floor(EXCERPT_WIDTH / 2), line.length - EXCERPT_WIDTH));
+  const excerpt = line.slice(start, start + EXCERPT_WIDTH);
+  return `Script parse error: ${error.message}\n\n${excerpt}\n${
+    " ".repeat(caret - start)
+  }^\n\n${PLAIN_JAVASCRIPT_HINT}`;
 }

@@ -1,7 +1,7 @@
 /**
  * Tests of the body the sandbox evaluates: the meta `export` removed with positions kept, dynamic
  * `import()` rewritten to `__odwImport` (and nothing else touched), the body runnable as an
- * AsyncFunction body with the primitives as parameters, and refusal of module syntax.
+ * AsyncFunction body with the primitives as parameters. (Module syntax refusals: module_syntax.test.ts.)
  *
  * @module
  */
@@ -107,34 +107,4 @@ return { name: meta.name, text, log, failure, argument: args.x };`;
 Deno.test("a script ending in a line comment still closes its block", async () => {
   const body = bodyOf('export const meta = { name: "c", description: "d" };\nreturn 5; // done');
   assert.equal(await run(body, {}), 5);
-});
-
-Deno.test("module syntax other than the meta export is refused", () => {
-  const meta = 'export const meta = { name: "m", description: "d" };\n';
-  const cases: Array<[string, string]> = [
-    [
-      'import fs from "node:fs";',
-      "Invalid workflow script: `import` declarations are not available in a workflow (line 2): it runs in a sandbox that loads no modules",
-    ],
-    [
-      'import "./side-effect.js";',
-      "Invalid workflow script: `import` declarations are not available in a workflow (line 2): it runs in a sandbox that loads no modules",
-    ],
-    ["export const other = 1;", "Invalid workflow script: only `export const meta` may be exported (line 2)"],
-    ["export default 1;", "Invalid workflow script: only `export const meta` may be exported (line 2)"],
-    ['export * from "./x.js";', "Invalid workflow script: only `export const meta` may be exported (line 2)"],
-    [
-      "const x = 1;\nexport { x };",
-      "Invalid workflow script: only `export const meta` may be exported (line 3)",
-    ],
-    [
-      "log(import.meta.url);",
-      "Invalid workflow script: `import.meta` is not available in a workflow (line 2)",
-    ],
-    [
-      "function f() {\n  return import.meta;\n}",
-      "Invalid workflow script: `import.meta` is not available in a workflow (line 3)",
-    ],
-  ];
-  for (const [code, error] of cases) assert.deepEqual(analyzeScript(meta + code), { ok: false, error }, code);
 });
