@@ -22,7 +22,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   const checked = checkScript(await readTextOrUsage(path, "script"));
   if (values.json) {
-    console.log(JSON.stringify(checked.ok ? { ok: true, meta: checked.meta } : checked));
+    // meta literals may hold a bigint or a regex, which JSON cannot carry: shown as their source text.
+    const printable = (_key: string, v: unknown) =>
+      typeof v === "bigint" ? `${v}n` : v instanceof RegExp ? String(v) : v;
+    console.log(JSON.stringify(checked.ok ? { ok: true, meta: checked.meta } : checked, printable));
   } else if (checked.ok) {
     console.log(`ok: ${checked.meta.name} — ${checked.meta.description}`);
   } else {

@@ -29,6 +29,15 @@ export type { Analysis, CallSite, PhaseMeta, WorkflowMeta } from "./types.ts";
 export { DETERMINISM_MESSAGE, META_FIRST_MESSAGE, PLAIN_JAVASCRIPT_HINT } from "./messages.ts";
 export { IMPORT_REPLACEMENT } from "./body.ts";
 
+/** Options of {@link analyzeScript}. */
+export interface AnalyzeOptions {
+  /**
+   * Refuse `Date.now()`/`Math.random()`/`new Date()` (default true). The built-in skips this check for
+   * child workflows, whose calls then throw at run time in the sandbox.
+   */
+  determinism?: boolean;
+}
+
 /**
  * Analyses a workflow script: `{ ok: true, meta, body, callSites }`, or `{ ok: false, error }` with
  * the refusal, worded as the built-in words it (a parse error spans several lines: message, the
@@ -40,13 +49,15 @@ export { IMPORT_REPLACEMENT } from "./body.ts";
  * // { ok: false, error: "Invalid workflow script: `export const meta = { name, description, phases }` must be the FIRST statement in the script" }
  * ```
  */
-export function analyzeScript(source: string): Analysis {
+export function analyzeScript(source: string, options: AnalyzeOptions = {}): Analysis {
   const parsed = parseWorkflow(source);
   if (!parsed.ok) return parsed;
   const { program } = parsed;
   const meta = extractMeta(program);
   if (!meta.ok) return meta;
-  if (findNondeterminism(program)) return { ok: false, error: DETERMINISM_MESSAGE };
+  if (options.determinism !== false && findNondeterminism(program)) {
+    return { ok: false, error: DETERMINISM_MESSAGE };
+  }
   const compileError = findModuleSyntax(source, program, meta.statement);
   if (compileError) return { ok: false, error: compileError };
   return {

@@ -158,3 +158,18 @@ Deno.test("odw runs lists completed, failed and refused runs as a table and as J
     assert.equal(there[0].name, "good");
   });
 });
+
+Deno.test("odw check --json prints meta literals JSON cannot carry (bigint, regex) as their source text", async () => {
+  await withProject(async (project) => {
+    await project.write(
+      "odd-meta.js",
+      `export const meta = { name: "odd", description: "d", big: 10n, re: /x+/g };\nreturn 1;\n`,
+    );
+    const run = await project.odw(["check", "odd-meta.js", "--json"]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), {
+      ok: true,
+      meta: { name: "odd", description: "d", big: "10n", re: "/x+/g" },
+    });
+  });
+});

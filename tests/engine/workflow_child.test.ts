@@ -132,3 +132,18 @@ Deno.test("a child's log lines carry its name, its phase() is ignored, and repea
   assert.deepEqual(eventsOf(events, "node.started").map((e) => e.phase), ["▸ step", "▸ step #2", "Parent"]);
   assert.deepEqual(eventsOf(events, "phase").map((e) => e.title), ["Parent"]);
 });
+
+Deno.test("a child is not refused statically for Date.now(); the call throws inside the sandbox instead", async () => {
+  const { outcome } = await runScript(
+    withMeta(`
+    try { return await workflow("clock"); } catch (e) { return String(e); }`),
+    {
+      files: { ".odw/workflows/clock.js": child("clock", `return Date.now();`) },
+    },
+  );
+  assert.equal(outcome.result, "Error: Date.now() is unavailable in workflow scripts (breaks resume)");
+  assert.deepEqual(outcome.logs, [
+    "▸ running dynamic workflow clock",
+    "▸ clock failed: Error: Date.now() is unavailable in workflow scripts (breaks resume)",
+  ]);
+});
