@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { limitErrors, MAX_AGENTS_PER_RUN } from "../runtime/limits.ts";
 import {
   addUsage,
   type Backend,
@@ -30,8 +31,7 @@ import {
   parseJsonAnswer,
 } from "../util/json_schema.ts";
 
-/** At most this many agents per run, children included. */
-export const MAX_AGENTS_PER_RUN = 1000;
+export { MAX_AGENTS_PER_RUN };
 /** Tries per node when the output does not match its schema. */
 export const SCHEMA_TRIES = 3;
 
@@ -58,18 +58,6 @@ export interface NodeContext {
 export function nodeLabel(prompt: string, options: AgentCallOptions): string {
   if (options.label !== undefined) return options.label;
   return Array.from(prompt).slice(0, 60).join("").replace(/\s+/g, " ").trim();
-}
-
-/** Thrown by the 1001st `agent()` call of a run. */
-export class WorkflowAgentCapError extends Error {
-  override name = "WorkflowAgentCapError";
-  constructor() {
-    super(
-      `Workflow agent() call cap reached (${MAX_AGENTS_PER_RUN}). This usually means a loop using ` +
-        "budget.remaining() never terminates because no token budget was set \u2014 remaining() returns " +
-        "Infinity when budget.total is null. Add a hard iteration cap to the loop, or pass a token budget.",
-    );
-  }
 }
 
 /** Why `schema` cannot be an agent's output schema (the built-in's wording), or null. */
@@ -118,7 +106,7 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   const { prompt, options, scope } = req;
   // As in the built-in: the cap and the budget first, option errors next, then the call counts
   // (synchronously, so concurrent calls cannot slip past the cap); schema problems come after.
-  if (ctx.agentCount >= MAX_AGENTS_PER_RUN) throw new WorkflowAgentCapError();
+  if (ctx.agentCount >= MAX_AGENTS_PER_RUN) throw limitErrors().agentCap();
   ctx.budget.assertOpen();
   const timeoutMs = timeoutOf(options);
   ctx.agentCount++;

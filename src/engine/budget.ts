@@ -5,17 +5,7 @@
  *
  * @module
  */
-
-/** Thrown (into the script, as the rejection of `agent()`) when the ceiling is reached. */
-export class WorkflowBudgetExceededError extends Error {
-  override name = "WorkflowBudgetExceededError";
-  constructor(spent: number, total: number) {
-    super(
-      `Workflow token budget exceeded (${spent.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} ` +
-        "output tokens). Stopping further agent() calls. In-flight agents will complete; their results are preserved.",
-    );
-  }
-}
+import { limitErrors } from "../runtime/limits.ts";
 
 /** Output-token budget with reservations. */
 export class Budget {
@@ -33,10 +23,10 @@ export class Budget {
     return this.#spent;
   }
 
-  /** Throws {@link WorkflowBudgetExceededError} when nothing is left to spend. */
+  /** Throws `WorkflowBudgetExceededError` (the built-in's) when nothing is left to spend. */
   assertOpen(): void {
     if (this.total !== null && this.total > 0 && this.#spent >= this.total) {
-      throw new WorkflowBudgetExceededError(this.#spent, this.total);
+      throw limitErrors().budgetExceeded(this.#spent, this.total);
     }
   }
 

@@ -3,7 +3,8 @@
  * behaviour: the same argument errors, the 4096-item cap, failures turned into `null` slots and
  * logged as `parallel[i] failed: …` / `pipeline[i] failed: …` in index order once all slots settled,
  * and budget-exceeded slots dropped to `null` silently. A pipeline item whose value becomes `null`
- * skips its remaining stages.
+ * skips its remaining stages. A non-empty call first checks the agent cap and the budget, and throws
+ * like agent() when either is spent.
  *
  * Self-contained (no imports at run time): the host stringifies it into the worker source.
  *
@@ -13,6 +14,8 @@
 /** What the combinators need from the runtime. */
 export interface CombinatorDeps {
   log(message: string): void;
+  /** Throws when the run may start no more agents (agent cap, budget), as agent() would. */
+  assertCanStartAgents(): void;
 }
 
 /** The two combinators. */
@@ -47,6 +50,7 @@ export function makeCombinators(deps: CombinatorDeps): Combinators {
     if (!Array.isArray(thunks)) throw new TypeError("parallel() expects an array of functions");
     const list = capped(thunks);
     if (list.length === 0) return [];
+    deps.assertCanStartAgents();
     for (const thunk of list) {
       if (typeof thunk !== "function") {
         throw new TypeError(
@@ -70,6 +74,7 @@ export function makeCombinators(deps: CombinatorDeps): Combinators {
     if (!Array.isArray(items)) throw new TypeError("pipeline() expects an array as the first argument");
     const list = capped(items);
     if (list.length === 0) return [];
+    deps.assertCanStartAgents();
     for (const stage of stages) {
       if (typeof stage !== "function") {
         throw new TypeError(

@@ -17,11 +17,13 @@ import type {
   WorkflowReplyMessage,
 } from "../protocol.ts";
 import type { CombinatorDeps, Combinators } from "./combinators.ts";
+import type { LimitErrors } from "./limits.ts";
 
 /** Starts the runtime: waits for the host's `start`, evaluates the body, reports `done`/`failed`. */
 export function workerMain(
   lockdown: (onTimerSettled: () => void) => { pendingTimers(): number },
   makeCombinators: (deps: CombinatorDeps) => Combinators,
+  limitErrors: () => LimitErrors,
 ): void {
   const g = globalThis as unknown as {
     postMessage(m: WorkerMessage): void;
@@ -129,6 +131,7 @@ export function workerMain(
         if (childPhase !== undefined) options.phase = childPhase;
         else if (options.phase === undefined && currentPhase !== undefined) options.phase = currentPhase;
         const text = textOf(prompt);
+        agentCalls++;
         const id = nextId++;
         return new Promise((resolve, reject) => {
           pendingAgents.set(id, { resolve, reject });
@@ -139,7 +142,15 @@ export function workerMain(
       }
     };
 
-  const { parallel, pipeline } = makeCombinators({ log });
+  // A mirror of the host's limits, for parallel()/pipeline()'s check before they start any slot.
+  let agentCalls = 0;
+  const limits = limitErrors();
+  const assertCanStartAgents = () => {
+    if (agentCalls >= 1000) throw limits.agentCap();
+    const total = start?.budgetTotal ?? null;
+    if (total !== null && total > 0 && spent >= total) throw limits.budgetExceeded(spent, total);
+  };
+  const { parallel, pipeline } = makeCombinators({ log, assertCanStartAgents });
 
   const makeBudget = (total: number | null) =>
     Object.freeze({

@@ -9,6 +9,7 @@
  * @module
  */
 import { makeCombinators } from "./combinators.ts";
+import { limitErrors } from "./limits.ts";
 import { lockdown } from "./lockdown.ts";
 import { workerMain } from "./worker_main.ts";
 
@@ -18,7 +19,7 @@ let cachedUrl: string | undefined;
 export function workerModuleUrl(): string {
   if (!cachedUrl) {
     const runtime =
-      `"use strict";\n(${workerMain.toString()})(${lockdown.toString()}, ${makeCombinators.toString()});\n` +
+      `"use strict";\n(${workerMain.toString()})(${lockdown.toString()}, ${makeCombinators.toString()}, ${limitErrors.toString()});\n` +
       `//# sourceURL=odw-runtime.js\n`;
     const source = `(0, eval)(${JSON.stringify(runtime)});\n`;
     cachedUrl = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));

@@ -82,3 +82,23 @@ Deno.test("a run may start at most 1000 agents; the 1001st agent() throws", asyn
   );
   assert.equal(outcome.agentCount, 1000);
 });
+
+Deno.test("once the budget is spent, a non-empty parallel()/pipeline() throws before starting a slot", async () => {
+  const { outcome } = await runScript(
+    withMeta(`
+    await agent("spend it all", { label: "big" });
+    const out = { empty: await parallel([]) };
+    let ran = false;
+    try { await parallel([() => { ran = true; return 1; }]); } catch (e) { out.parallel = e.name; }
+    try { await pipeline([1], (x) => { ran = true; return x; }); } catch (e) { out.pipeline = e.name; }
+    out.ran = ran;
+    return out;`),
+    { budget: 50, scenario: { rules: [{ label: "big", usage: { outputTokens: 50 } }] } },
+  );
+  assert.deepEqual(outcome.result, {
+    empty: [],
+    parallel: "WorkflowBudgetExceededError",
+    pipeline: "WorkflowBudgetExceededError",
+    ran: false,
+  });
+});
