@@ -142,3 +142,10 @@ export async function codexTestEnv(
     },
   };
 }
+
+/** The text of the last user message codex sent in a Responses request body. */
+export function lastUserText(body: unknown): string {
+  const input = (body as { input: { role?: string; content?: { text?: string }[] }[] }).input;
+  const user = input.filter((m) => m.role === "user").at(-1);
+  return (user?.content ?? []).map((c) => c.text ?? "").join("");
+}

@@ -9,16 +9,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { codexExecutor } from "../../pandacode/executors/codex.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
-import { codexTestEnv, TEST_KEY, TEST_MODEL } from "./codex_env.ts";
+import { codexTestEnv, lastUserText, TEST_KEY, TEST_MODEL } from "./codex_env.ts";
 
 const ignore = skipUnless("codex CLI", cachedCli("codex"));
-
-/** The text of the last user message codex sent in a Responses request body. */
-function lastUserText(body: unknown): string {
-  const input = (body as { input: { role?: string; content?: { text?: string }[] }[] }).input;
-  const user = input.filter((m) => m.role === "user").at(-1);
-  return (user?.content ?? []).map((c) => c.text ?? "").join("");
-}
 
 Deno.test({
   name: "codex: plain text result with the server's usage, session id and reasoning effort",

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { codexExecutor } from "../../pandacode/executors/codex.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
-import { codexTestEnv } from "./codex_env.ts";
+import { codexTestEnv, lastUserText } from "./codex_env.ts";
 
 const ignore = skipUnless("codex CLI", cachedCli("codex"));
 
@@ -18,12 +18,6 @@ const schema = {
   required: ["answer", "count"],
   additionalProperties: false,
 };
-
-function lastUserText(body: unknown): string {
-  const input = (body as { input: { role?: string; content?: { text?: string }[] }[] }).input;
-  const user = input.filter((m) => m.role === "user").at(-1);
-  return (user?.content ?? []).map((c) => c.text ?? "").join("");
-}
 
 Deno.test({
   name: "codex: structured result is sent as text.format and returned as a validated object",
