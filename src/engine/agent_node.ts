@@ -32,8 +32,8 @@ import {
 } from "../util/json_schema.ts";
 
 export { MAX_AGENTS_PER_RUN };
-/** Tries per node when the output does not match its schema. */
-export const SCHEMA_TRIES = 3;
+/** Tries per node when the output does not match its schema (the built-in's retry cap). */
+export const SCHEMA_TRIES = 5;
 
 /** What a node needs from its run. */
 export interface NodeContext {
@@ -58,6 +58,13 @@ export interface NodeContext {
 export function nodeLabel(prompt: string, options: AgentCallOptions): string {
   if (options.label !== undefined) return options.label;
   return Array.from(prompt).slice(0, 60).join("").replace(/\s+/g, " ").trim();
+}
+
+/** The built-in's class for agent() refusals it considers safe to report: `TelemetrySafeError`. */
+function telemetrySafeError(message: string): Error {
+  const error = new Error(message);
+  error.name = "TelemetrySafeError";
+  return error;
 }
 
 /** Why `schema` cannot be an agent's output schema (the built-in's wording), or null. */
@@ -113,7 +120,7 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   const seq = ctx.agentCount;
   if (options.schema !== undefined) {
     const refusal = await schemaRefusal(options.schema);
-    if (refusal) throw new Error(refusal);
+    if (refusal) throw telemetrySafeError(refusal);
   }
   const key = ctx.keys.next(prompt, options, scope);
   const label = nodeLabel(prompt, options);
@@ -241,12 +248,15 @@ async function dispatchWithRetries(
     }
     if (!base.schema) return { ...settled, status: "completed", value: result.text ?? "" };
     const output = result.output !== undefined ? result.output : parseJsonAnswer(result.text);
-    const errors = compileSchema(base.schema).check(output);
+    const errors = compileSchema(base.schema, { coerce: true }).check(output);
     if (errors.length === 0) return { ...settled, status: "completed", value: output, error: undefined };
-    feedback = `Your output did not match the required JSON schema:\n- ${errors.join("\n- ")}`;
+    const mismatch = `Output does not match required schema: ${errors.join(", ")}`;
+    feedback = mismatch;
     settled.error = {
       kind: "schema",
-      message: `output did not match the schema after ${settled.attempts} tries: ${errors.join("; ")}`,
+      message:
+        `agent({schema}): StructuredOutput retry cap (${SCHEMA_TRIES}) exceeded \u2014 ${settled.attempts} ` +
+        `failed calls with no valid output \u2014 last StructuredOutput error: ${mismatch}`,
       retryable: false,
     };
   }

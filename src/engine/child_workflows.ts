@@ -28,13 +28,21 @@ async function readIfExists(path: string): Promise<string | undefined> {
   }
 }
 
+/** A file is a named workflow only when its meta reads (parse and meta checks pass), as in the built-in. */
+function isWorkflow(source: string): boolean {
+  const analysis = analyzeScript(source, { determinism: false });
+  return analysis.ok || !analysis.error.startsWith(REFUSAL_PREFIX);
+}
+
 /** Names of the project's workflows (both directories), sorted. */
 export async function availableWorkflows(projectDir: string): Promise<string[]> {
   const names = new Set<string>();
   for (const dir of WORKFLOW_DIRS) {
     try {
       for await (const entry of Deno.readDir(join(projectDir, dir))) {
-        if (entry.isFile && entry.name.endsWith(".js")) names.add(entry.name.slice(0, -3));
+        if (!entry.isFile || !entry.name.endsWith(".js")) continue;
+        const source = await readIfExists(join(projectDir, dir, entry.name));
+        if (source !== undefined && isWorkflow(source)) names.add(entry.name.slice(0, -3));
       }
     } catch { /* no such directory */ }
   }
@@ -63,7 +71,7 @@ export async function resolveChildWorkflow(
       for (const dir of WORKFLOW_DIRS) {
         const path = join(projectDir, dir, `${ref}.js`);
         const source = await readIfExists(path);
-        if (source !== undefined) return checked(source, where, path, ref);
+        if (source !== undefined && isWorkflow(source)) return checked(source, where, path, ref);
       }
     }
     const names = await availableWorkflows(projectDir);

@@ -24,6 +24,7 @@ export function workerMain(
   lockdown: (onTimerSettled: () => void) => { pendingTimers(): number },
   makeCombinators: (deps: CombinatorDeps) => Combinators,
   limitErrors: () => LimitErrors,
+  installConsole: (log: (message: string) => void) => void,
 ): void {
   const g = globalThis as unknown as {
     postMessage(m: WorkerMessage): void;
@@ -64,16 +65,37 @@ export function workerMain(
       });
     }, 0);
   };
+  // Agent requests leave on the next macrotask, as the built-in starts them: a script that returns
+  // without awaiting an agent() finishes first, and that agent is never started.
+  let agentQueue: WorkerMessage[] = [];
+  const queueAgent = (m: WorkerMessage) => {
+    agentQueue.push(m);
+    if (agentQueue.length > 1) return;
+    later(() => {
+      const batch = agentQueue;
+      agentQueue = [];
+      if (!finished) { for (const queued of batch) send(queued); }
+    }, 0);
+  };
   const finish = (m: WorkerMessage) => {
     if (finished) return;
     finished = true;
     send(m);
   };
 
-  const toWire = (e: unknown): WireError =>
-    e instanceof Error
-      ? { name: e.name, message: e.message, stack: e.stack }
-      : { name: "Error", message: String(e) };
+  /** A thrown value as the built-in reads it: an object's own name/message when they are strings. */
+  const toWire = (e: unknown): WireError => {
+    if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
+    if (e === null || e === undefined) return { name: "Error", message: "" };
+    if (typeof e === "object" || typeof e === "function") {
+      const { name, message } = e as { name?: unknown; message?: unknown };
+      return {
+        name: typeof name === "string" ? name : "Error",
+        message: typeof message === "string" ? message : "",
+      };
+    }
+    return { name: "Error", message: String(e) };
+  };
   const fromWire = (w: WireError): Error => {
     const Ctor = ({ TypeError, RangeError, SyntaxError } as Record<string, ErrorConstructor>)[w.name] ??
       Error;
@@ -135,7 +157,7 @@ export function workerMain(
         const id = nextId++;
         return new Promise((resolve, reject) => {
           pendingAgents.set(id, { resolve, reject });
-          send({ type: "agent", id, prompt: text, options, scope });
+          queueAgent({ type: "agent", id, prompt: text, options, scope });
         });
       } catch (e) {
         return Promise.reject(e);
@@ -272,7 +294,15 @@ export function workerMain(
       try {
         resultJson = JSON.stringify(result);
       } catch (e) {
-        throw new TypeError(`the workflow's result cannot be passed through JSON: ${messageOf(e)}`);
+        // The built-in's (JavaScriptCore's) wording for what JSON cannot carry.
+        const why = messageOf(e);
+        throw new TypeError(
+          /BigInt/i.test(why)
+            ? "JSON.stringify cannot serialize BigInt."
+            : /circular|cyclic/i.test(why)
+            ? "JSON.stringify cannot serialize cyclic structures."
+            : why,
+        );
       }
       finish({ type: "done", resultJson });
     } catch (e) {
@@ -291,36 +321,6 @@ export function workerMain(
     e.preventDefault();
     finish({ type: "failed", error: toWire(e.error) });
   });
-  // Every console method writes to the run log, never to odw's stdout/stderr (which `--json` owns).
-  // The console timers read the clock, so they do nothing; `trace` gives no stack.
-  const consoleLog = (...parts: unknown[]) => log(parts.map(textOf).join(" "));
-  const counts = new Map<string, number>();
-  const ignore = () => {};
-  const consoleMethods: Record<string, (...parts: unknown[]) => unknown> = {
-    assert: (condition, ...parts) => {
-      if (!condition) consoleLog(parts.length ? "Assertion failed:" : "Assertion failed", ...parts);
-    },
-    count: (label = "default") => {
-      const n = (counts.get(String(label)) ?? 0) + 1;
-      counts.set(String(label), n);
-      log(`${String(label)}: ${n}`);
-    },
-    countReset: (label = "default") => counts.delete(String(label)),
-    trace: (...parts) => consoleLog("Trace:", ...parts),
-    groupEnd: ignore,
-    time: ignore,
-    timeLog: ignore,
-    timeEnd: ignore,
-    timeStamp: ignore,
-    profile: ignore,
-    profileEnd: ignore,
-    clear: ignore,
-    createTask: () => ({ run: (fn: () => unknown) => fn() }),
-    context: () => console,
-  };
-  const consoleObject = console as unknown as Record<string, unknown>;
-  for (const [name, value] of Object.entries(consoleObject)) {
-    if (typeof value === "function") consoleObject[name] = consoleMethods[name] ?? consoleLog;
-  }
+  installConsole(log);
   pendingTimers = lockdown(checkStuck).pendingTimers;
 }

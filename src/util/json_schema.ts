@@ -14,17 +14,28 @@
 import type { Ajv, ErrorObject } from "ajv";
 
 let AjvClass: typeof Ajv | undefined;
-let shared: Ajv | undefined;
+const instances = new Map<boolean, Ajv>();
 
 /** Loads ajv once. Await it before {@link compileSchema}; runs without schemas never pay for it. */
 export async function loadJsonSchemaSupport(): Promise<void> {
   AjvClass ??= (await import("ajv")).Ajv;
 }
 
-function ajv(): Ajv {
+/** One ajv per mode, configured as the built-in runtime's (no format checks, 6-digit multipleOf). */
+function ajv(coerce: boolean): Ajv {
   if (!AjvClass) throw new Error("loadJsonSchemaSupport() must be awaited before schema checks");
-  shared ??= new AjvClass({ allErrors: true, strict: false });
-  return shared;
+  let instance = instances.get(coerce);
+  if (!instance) {
+    instance = new AjvClass({
+      allErrors: true,
+      strict: false,
+      validateFormats: false,
+      multipleOfPrecision: 6,
+      coerceTypes: coerce,
+    });
+    instances.set(coerce, instance);
+  }
+  return instance;
 }
 
 /** A schema that cannot be compiled; `message` is one readable line. */
@@ -36,7 +47,11 @@ export class InvalidSchemaError extends Error {
 export interface SchemaValidator {
   /** The schema as compiled (and as sent to a model): `$schema` dropped. */
   schema: Record<string, unknown>;
-  /** `[]` when `value` is valid, else one line per error: `<json pointer or (root)>: <message>`. */
+  /**
+   * `[]` when `value` is valid, else one entry per error: `<json pointer or root>: <message>` plus the
+   * built-in's detail (the offending key, the length seen, the allowed values). With `coerce`, scalar
+   * values are converted in place where the schema asks for another type (`"1815"` → `1815`).
+   */
   check(value: unknown): string[];
 }
 
@@ -44,14 +59,19 @@ const cache = new Map<string, SchemaValidator>();
 
 /**
  * Compiles `schema` (cached by its JSON text). `$schema` is dropped so a 2020-12 declaration does not
- * make ajv refuse an otherwise ordinary schema. Throws {@link InvalidSchemaError}.
+ * make ajv refuse an otherwise ordinary schema. `coerce` converts scalar types as the built-in's
+ * structured output does. Throws {@link InvalidSchemaError}.
  */
-export function compileSchema(schema: Record<string, unknown>): SchemaValidator {
-  const id = JSON.stringify(schema);
+export function compileSchema(
+  schema: Record<string, unknown>,
+  options: { coerce?: boolean } = {},
+): SchemaValidator {
+  const coerce = options.coerce === true;
+  const id = `${coerce}:${JSON.stringify(schema)}`;
   const cached = cache.get(id);
   if (cached) return cached;
   const { $schema: _dialect, ...rest } = schema;
-  const checker = ajv();
+  const checker = ajv(coerce);
   if (!checker.validateSchema(rest)) {
     throw new InvalidSchemaError(checker.errorsText(checker.errors, { dataVar: "schema" }));
   }
@@ -63,20 +83,60 @@ export function compileSchema(schema: Record<string, unknown>): SchemaValidator 
   }
   const validator: SchemaValidator = {
     schema: rest,
-    check: (value) => (validate(value) ? [] : formatErrors(validate.errors ?? [])),
+    check: (value) => (validate(value) ? [] : formatErrors(validate.errors ?? [], value)),
   };
   cache.set(id, validator);
   return validator;
 }
 
-/** One line per ajv error: `<json pointer or (root)>: <message>`. */
-export function formatErrors(errors: ErrorObject[]): string[] {
+/** The value at a JSON pointer inside `root`, or undefined. */
+function at(root: unknown, pointer: string): unknown {
+  let node = root;
+  for (const raw of pointer.split("/").slice(1)) {
+    const key = raw.replaceAll("~1", "/").replaceAll("~0", "~");
+    if (Array.isArray(node)) node = node[Number(key)];
+    else if (node && typeof node === "object" && Object.hasOwn(node, key)) {
+      node = (node as Record<string, unknown>)[key];
+    } else return undefined;
+  }
+  return node;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}\u2026` : text;
+}
+
+/** One entry per ajv error, worded as the built-in runtime words them. */
+export function formatErrors(errors: ErrorObject[], value?: unknown): string[] {
   return errors.map((e) => {
-    const where = e.instancePath || "(root)";
-    const extra = e.keyword === "additionalProperties"
-      ? ` (${(e.params as { additionalProperty?: string }).additionalProperty})`
-      : "";
-    return `${where}: ${e.message ?? e.keyword}${extra}`;
+    const base = `${e.instancePath || "root"}: ${e.message ?? e.keyword}`;
+    const found = at(value, e.instancePath);
+    const params = e.params as Record<string, unknown>;
+    switch (e.keyword) {
+      case "additionalProperties": {
+        const key = params.additionalProperty;
+        return typeof key === "string" ? `${base} ('${clip(key, 80)}' is not allowed)` : base;
+      }
+      case "minLength":
+      case "maxLength":
+        return typeof found === "string" ? `${base} (got ${Array.from(found).length})` : base;
+      case "minItems":
+      case "maxItems":
+        return Array.isArray(found) ? `${base} (got ${found.length})` : base;
+      case "minProperties":
+      case "maxProperties":
+        return found && typeof found === "object" && !Array.isArray(found)
+          ? `${base} (got ${Object.keys(found).length})`
+          : base;
+      case "enum":
+        return Array.isArray(params.allowedValues)
+          ? `${base}: ${clip(JSON.stringify(params.allowedValues), 300)}`
+          : base;
+      case "const":
+        return "allowedValue" in params ? `${base}: ${clip(JSON.stringify(params.allowedValue), 300)}` : base;
+      default:
+        return base;
+    }
   });
 }
 

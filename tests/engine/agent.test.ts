@@ -64,8 +64,13 @@ Deno.test("output that never matches the schema gives null after the bounded tri
     { scenario: { rules: [{ label: "c", output: { n: 1.5 } }] } },
   );
   assert.deepEqual(outcome.result, { v: null });
-  assert.equal(eventsOf(events, "node.finished")[0].attempts, 3);
-  assert.match(outcome.logs[0], /^\[c\] failed: output did not match the schema after 3 tries/);
+  assert.equal(eventsOf(events, "node.finished")[0].attempts, 5);
+  // The spec keeps agent() at null; the line carries the built-in's own wording of the retry cap.
+  assert.deepEqual(outcome.logs, [
+    "[c] failed: agent({schema}): StructuredOutput retry cap (5) exceeded \u2014 5 failed calls with no valid " +
+    "output \u2014 last StructuredOutput error: Output does not match required schema: root: must have " +
+    "required property 'tag', /n: must be integer",
+  ]);
 });
 
 const UNUSABLE = "agent({schema}) received an unusable JSON Schema \u2014 ";
@@ -105,7 +110,7 @@ Deno.test("required names that are not properties make agent() throw; uncaught i
   assert.equal(outcome.status, "failed");
   assert.equal(
     outcome.error,
-    "Error: " + UNUSABLE +
+    "TelemetrySafeError: " + UNUSABLE +
       'its root must be { type: "object", properties: {...} } with every required name ' +
       'declared: "required" names "b", which is not in "properties"' + NOT_STARTED,
   );
@@ -173,4 +178,14 @@ Deno.test("args is the given JSON value verbatim, and undefined when absent", as
   assert.deepEqual(given.outcome.result, { type: "object", value: { list: [1, "two"], n: null } });
   const absent = await runScript(script);
   assert.deepEqual(absent.outcome.result, { type: "undefined", value: "absent" });
+});
+
+Deno.test('structured output is validated with type coercion, as the built-in does ("3" becomes 3)', async () => {
+  const { outcome } = await runScript(
+    withMeta(`return await agent("count", { label: "c", schema: ${SCHEMA} });`),
+    {
+      scenario: { rules: [{ label: "c", output: { n: "3", tag: "t" } }] },
+    },
+  );
+  assert.deepEqual(outcome.result, { n: 3, tag: "t" });
 });

@@ -84,20 +84,27 @@ Deno.test("an unknown workflow name throws; workflow() inside a child throws", a
   ]);
 });
 
-Deno.test("a child that fails the static checks is refused with its message", async () => {
+Deno.test("a file without a readable meta is no named workflow; by scriptPath its refusal is reported", async () => {
   const { outcome } = await runScript(
     withMeta(`
-    try { await workflow("bad"); return "no throw"; } catch (e) { return e.message; }`),
+    const out = [];
+    for (const ref of ["bad", { scriptPath: ".odw/workflows/bad.js" }, "good"]) {
+      try { out.push(await workflow(ref)); } catch (e) { out.push(e.message); }
+    }
+    return out;`),
     {
       files: {
         ".odw/workflows/bad.js": `const x = 1;\nexport const meta = { name: "bad", description: "d" };`,
+        ".odw/workflows/good.js": child("good", `return "fine";`),
       },
     },
   );
-  assert.equal(
-    outcome.result,
-    "workflow('bad'): `export const meta = { name, description, phases }` must be the FIRST statement in the script",
-  );
+  assert.deepEqual(outcome.result, [
+    "workflow('bad'): no workflow with that name. Available: good",
+    "workflow({scriptPath: '.odw/workflows/bad.js'}): `export const meta = { name, description, phases }` must be " +
+    "the FIRST statement in the script",
+    "fine",
+  ]);
 });
 
 Deno.test("a child's log lines carry its name, its phase() is ignored, and repeated runs get numbered phases", async () => {

@@ -53,8 +53,8 @@ Deno.test("bamboo submit: invalid then valid gives the valid object; the retry c
   assert.equal(feedback.toolCallId, "s1");
   assert.match(feedback.content, /does not match the schema/);
   assert.match(feedback.content, /\/verdict: must be equal to one of the allowed values/);
-  assert.match(feedback.content, /\(root\): must have required property 'score'/);
-  assert.match(feedback.content, /must NOT have additional properties \(extra\)/);
+  assert.match(feedback.content, /root: must have required property 'score'/);
+  assert.match(feedback.content, /must NOT have additional properties \('extra' is not allowed\)/);
   assert.match(feedback.content, /2 tries left/);
   console.log(`submit: feedback the model got:\n${feedback.content}`);
 });

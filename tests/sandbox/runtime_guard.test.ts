@@ -61,14 +61,14 @@ return { stdio, stdin };`;
     assert.equal(run.stdout.split("\n").filter(Boolean).length, 1, `stdout: ${run.stdout}`);
     assert.ok(run.stdout.endsWith("}\n"));
     const expected = [
-      // As the built-in: primitives by String(), objects as "[object]".
-      "plain 1 [object]",
-      "to stderr?",
-      "warned",
+      // As the built-in: objects as JSON, error/warn prefixed.
+      'plain 1 {"a":[1,2]}',
+      "[error] to stderr?",
+      "[warn] warned",
       "informed",
       "debugged",
-      "[object]",
-      "[object]",
+      '{"dir":true}',
+      '[{"t":1}]',
       "Trace: traced",
       "Assertion failed: asserted",
       "n: 1",
