@@ -107,7 +107,11 @@ export async function execCommand(argv: string[]): Promise<number> {
 
   const analysis = analyzeScript(source);
   if (!analysis.ok) {
-    const refused = await recordRefusal(runsDir, scriptPath, source, analysis.error);
+    // As the built-in's tool reports a script its engine cannot compile.
+    const error = analysis.error.startsWith("SyntaxError:")
+      ? `Workflow script has a syntax error and was not launched:\n${analysis.error}`
+      : analysis.error;
+    const refused = await recordRefusal(runsDir, scriptPath, source, error);
     report(refused, values.json, values.quiet);
     return EXIT.refused;
   }

@@ -80,6 +80,6 @@ export async function resolveChildWorkflow(
   const where = `workflow({scriptPath: '${ref.scriptPath}'})`;
   const path = isAbsolute(ref.scriptPath) ? ref.scriptPath : resolve(projectDir, ref.scriptPath);
   const source = await readIfExists(path);
-  if (source === undefined) throw new Error(`${where}: no such file: ${path}`);
+  if (source === undefined) throw new Error(`${where}: Workflow script file not found: ${ref.scriptPath}`);
   return checked(source, where, path);
 }

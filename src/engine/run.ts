@@ -63,6 +63,19 @@ export interface RunOutcome {
   durationMs: number;
 }
 
+/** Log lines longer than this keep their first and last 5000 characters, as the built-in keeps them. */
+const LOG_LINE_LIMIT = 11_024;
+const LOG_LINE_KEEP = 5_000;
+
+/** A log line as the built-in records it: past 11024 characters, head and tail around a marker. */
+export function clipLogLine(line: string): string {
+  if (line.length <= LOG_LINE_LIMIT) return line;
+  const cut = line.length - 2 * LOG_LINE_KEEP;
+  return `${line.slice(0, LOG_LINE_KEEP)}\n\n... [${cut} characters truncated] ...\n\n${
+    line.slice(-LOG_LINE_KEEP)
+  }`;
+}
+
 /** First line of an error as `Name: message`. */
 export function errorLine(error: WireError): string {
   const text = error.message ? `${error.name}: ${error.message}` : error.name;
@@ -79,7 +92,8 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     journal.append(event);
     opts.onEvent?.(event);
   };
-  const log = (message: string) => {
+  const log = (raw: string) => {
+    const message = clipLogLine(raw);
     logs.push(message);
     emit({ type: "log", ts: nowIso(), message });
   };

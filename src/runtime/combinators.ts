@@ -35,7 +35,12 @@ export function makeCombinators(deps: CombinatorDeps): Combinators {
     }
     return [...list];
   };
-  const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+  /** The failure text the built-in logs: a string as is, an object's string message, else a marker. */
+  const messageOf = (e: unknown): string => {
+    if (typeof e === "string") return e;
+    const message = e !== null && typeof e === "object" ? (e as { message?: unknown }).message : undefined;
+    return typeof message === "string" ? message : "<non-string error>";
+  };
   const isBudgetStop = (e: unknown): boolean =>
     e instanceof Error && e.name === "WorkflowBudgetExceededError";
   /** Values in order; each failure logged (in index order) and turned into null. */

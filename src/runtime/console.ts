@@ -4,15 +4,19 @@
  * they are, other primitives through `JSON.stringify` (a bigint as `[bigint]`), objects and functions
  * through `JSON.stringify` unless that gives nothing or `{}`, then by their `String()` unless that is
  * `[object Object]`. `console.error` / `console.warn` lines start with `[error] ` / `[warn] `. The
- * console timers read the clock, so they do nothing; `trace` gives no stack.
+ * console timers read the clock, so they do nothing; `trace` gives no stack. A child workflow's console
+ * prefixes its lines with `[<name>] `, as its `log()` does.
  *
  * Self-contained (no imports at run time): the host stringifies it into the worker source.
  *
  * @module
  */
 
-/** Replaces every method of the global `console` with one that logs through `log`. */
-export function installConsole(log: (message: string) => void): void {
+/**
+ * A console whose every method logs through `log`. With `install`, the global `console`'s methods
+ * are replaced by it too (for the top level; a child workflow gets its own, prefixed).
+ */
+export function makeConsole(log: (message: string) => void, install = false): Record<string, unknown> {
   const format = (value: unknown): string | undefined => {
     if (typeof value === "string") return value;
     if (value === null || (typeof value !== "object" && typeof value !== "function")) {
@@ -70,8 +74,12 @@ export function installConsole(log: (message: string) => void): void {
     createTask: () => ({ run: (fn: () => unknown) => fn() }),
     context: () => console,
   };
-  const target = console as unknown as Record<string, unknown>;
-  for (const [name, value] of Object.entries(target)) {
-    if (typeof value === "function") target[name] = methods[name] ?? plain;
+  const made: Record<string, unknown> = {};
+  const global = console as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(global)) {
+    if (typeof value !== "function") continue;
+    made[name] = methods[name] ?? plain;
+    if (install) global[name] = made[name];
   }
+  return made;
 }

@@ -24,7 +24,7 @@ export function workerMain(
   lockdown: (onTimerSettled: () => void) => { pendingTimers(): number },
   makeCombinators: (deps: CombinatorDeps) => Combinators,
   limitErrors: () => LimitErrors,
-  installConsole: (log: (message: string) => void) => void,
+  makeConsole: (log: (message: string) => void, install?: boolean) => Record<string, unknown>,
 ): void {
   const g = globalThis as unknown as {
     postMessage(m: WorkerMessage): void;
@@ -194,11 +194,33 @@ export function workerMain(
     "budget",
     "workflow",
     "__odwImport",
+    "console",
+    // Deno needs the global; the script sees none, as in the built-in's realm.
+    "queueMicrotask",
   ];
   const compile = (body: string) => new AsyncFunction(...PARAMS, `"use strict"; ${body}`);
-  const jsonRoundTrip = (v: unknown): unknown => {
-    const text = JSON.stringify(v);
-    return text === undefined ? undefined : JSON.parse(text);
+  /**
+   * A value as it crosses from a script to its caller in the built-in: own enumerable properties
+   * copied (a Date, Map or Error becomes `{}`, `toJSON` is not called), functions dropped, shared and
+   * cyclic references kept (so the final JSON step reports a cycle).
+   */
+  const cloneValue = (value: unknown, seen = new Map<object, unknown>()): unknown => {
+    if (typeof value === "function") return undefined;
+    if (value === null || typeof value !== "object") return value;
+    const known = seen.get(value);
+    if (known !== undefined) return known;
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      seen.set(value, out);
+      for (const item of value) out.push(cloneValue(item, seen));
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    seen.set(value, out);
+    for (const key of Object.keys(value)) {
+      out[key] = cloneValue((value as Record<string, unknown>)[key], seen);
+    }
+    return out;
   };
 
   let start: StartMessage | undefined;
@@ -210,6 +232,22 @@ export function workerMain(
       ),
     );
   const childRuns = new Map<string, number>();
+  const FOREIGN_ERROR = Object.freeze({
+    toString(this: { name: string; message: string }) {
+      return this.message ? `${this.name}: ${this.message}` : this.name;
+    },
+  });
+  const foreignError = (w: WireError): Error => {
+    const error = Object.create(FOREIGN_ERROR) as Error;
+    error.name = w.name;
+    Object.defineProperty(error, "message", { value: w.message, writable: true, configurable: true });
+    Object.defineProperty(error, "stack", {
+      value: `${w.name}: ${w.message}`,
+      writable: true,
+      configurable: true,
+    });
+    return error;
+  };
   const workflow = async (ref: unknown, childArgs?: unknown): Promise<unknown> => {
     const scriptPath = typeof ref === "object" && ref !== null
       ? (ref as { scriptPath?: unknown }).scriptPath
@@ -239,18 +277,22 @@ export function workerMain(
         pipeline,
         () => {},
         (message: unknown) => log(`[${name}] ${textOf(message)}`),
-        childArgs === undefined ? undefined : jsonRoundTrip(childArgs),
+        childArgs === undefined ? undefined : cloneValue(childArgs),
         makeBudget(start?.budgetTotal ?? null),
         nestedRefusal,
         sandboxImport,
+        makeConsole((message: string) => log(`[${name}] ${message}`)),
+        undefined,
       );
       if (typeof value === "function") throw new Error("workflow result cannot be a function");
       log(`\u25b8 ${name} done`);
-      return jsonRoundTrip(value);
+      return cloneValue(value);
     } catch (e) {
+      // The parent gets what the built-in hands it: an error made outside the script's realm, with the
+      // child's name and message (so not `instanceof Error`, and a thrown string becomes an object).
       const wire = toWire(e);
       log(`\u25b8 ${name} failed: ${wire.message ? `${wire.name}: ${wire.message}` : wire.name}`);
-      throw e;
+      throw foreignError(wire);
     }
   };
 
@@ -288,11 +330,13 @@ export function workerMain(
         makeBudget(m.budgetTotal),
         workflow,
         sandboxImport,
+        topConsole,
+        undefined,
       );
       if (typeof result === "function") throw new Error("workflow result cannot be a function");
       let resultJson: string | undefined;
       try {
-        resultJson = JSON.stringify(result);
+        resultJson = JSON.stringify(cloneValue(result));
       } catch (e) {
         // The built-in's (JavaScriptCore's) wording for what JSON cannot carry.
         const why = messageOf(e);
@@ -321,6 +365,6 @@ export function workerMain(
     e.preventDefault();
     finish({ type: "failed", error: toWire(e.error) });
   });
-  installConsole(log);
+  const topConsole = makeConsole(log, true);
   pendingTimers = lockdown(checkStuck).pendingTimers;
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import { makeCombinators } from "./combinators.ts";
-import { installConsole } from "./console.ts";
+import { makeConsole } from "./console.ts";
 import { limitErrors } from "./limits.ts";
 import { lockdown } from "./lockdown.ts";
 import { workerMain } from "./worker_main.ts";
@@ -20,7 +20,7 @@ let cachedUrl: string | undefined;
 export function workerModuleUrl(): string {
   if (!cachedUrl) {
     const runtime =
-      `"use strict";\n(${workerMain.toString()})(${lockdown.toString()}, ${makeCombinators.toString()}, ${limitErrors.toString()}, ${installConsole.toString()});\n` +
+      `"use strict";\n(${workerMain.toString()})(${lockdown.toString()}, ${makeCombinators.toString()}, ${limitErrors.toString()}, ${makeConsole.toString()});\n` +
       `//# sourceURL=odw-runtime.js\n`;
     const source = `(0, eval)(${JSON.stringify(runtime)});\n`;
     cachedUrl = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));

@@ -89,7 +89,7 @@ ${BODY}`;
       const out = run.stdout;
       assert.equal(run.code, 0, `exit ${run.code}; output:\n${out}`);
       assert.ok(!out.includes("Allow?"), `a permission prompt appeared:\n${out}`);
-      assert.ok(out.includes("read: NotCapable"), out);
+      assert.ok(out.includes("read: ReferenceError"), out);
       const statusLines = out.split("\r").filter((part) => part.includes("⏵"));
       assert.ok(statusLines.length > 0, `no status line in:\n${JSON.stringify(out)}`);
       for (const word of ["running", "done", "failed", "tokens"]) {

@@ -78,11 +78,9 @@ return { stdio, stdin };`;
     ];
     assert.deepEqual(run.json?.logs, expected);
     assert.deepEqual(run.json?.result, {
-      stdio: [
-        "Deno.stdout is unavailable in workflow scripts (sandbox)",
-        "Deno.stderr is unavailable in workflow scripts (sandbox)",
-      ],
-      stdin: "Deno.stdin is unavailable in workflow scripts (sandbox)",
+      // The realm has no Deno at all.
+      stdio: ["Deno is not defined", "Deno is not defined"],
+      stdin: "Deno is not defined",
     });
     assert.equal(run.stderr, "", "--quiet: nothing reached stderr");
     const record = await project.readRun(String(run.json?.runDir));
@@ -107,27 +105,29 @@ const forgedDone = { type: "done", resultJson: JSON.stringify("FORGED RESULT") }
 const blocked = {
   postMessage: attempt(() => postMessage(forgedDone)),
   selfPostMessage: attempt(() => self["post" + "Message"](forgedDone)),
-  onmessage: attempt(() => { globalThis.onmessage = () => {}; }),
   addEventListener: attempt(() => addEventListener("message", () => {})),
   close: attempt(() => close()),
 };
+// Setting onmessage is harmless: the runtime's listener is not it, and it hears nothing.
+const heard = [];
+try { globalThis.onmessage = (e) => heard.push(e); } catch { /* read-only in the realm */ }
 const pending = agent("What is two plus two?", { label: "real" });
-// A forged reply for agent call 1, dispatched straight at the worker's own message listeners.
-EventTarget.prototype.dispatchEvent.call(globalThis, new MessageEvent("message", {
-  data: { type: "agent.reply", id: 1, ok: true, value: "FORGED ANSWER", spent: 0 },
-}));
-EventTarget.prototype.dispatchEvent.call(globalThis, new MessageEvent("message", {
-  data: { type: "start", body: "return 'FORGED START'", hasArgs: false, budgetTotal: null, name: "x" },
-}));
+// A forged reply for agent call 1, dispatched straight at the worker's own message listeners
+// (dispatchEvent is the one event method left in the realm; MessageEvent is not, so a plain object).
+const forge = (data) => { try { dispatchEvent({ type: "message", data }); } catch (e) { return e.name; } return "sent"; };
+blocked.forgedReply = forge({ type: "agent.reply", id: 1, ok: true, value: "FORGED ANSWER", spent: 0 });
+blocked.forgedStart = forge({ type: "start", body: "return 'FORGED START'", hasArgs: false, budgetTotal: null, name: "x" });
 const answer = await pending;
-return { blocked, answer };`;
+return { blocked, answer, heard: heard.length };`;
     const run = await execWorkflow(project, body);
     assert.equal(run.code, 0, run.stderr);
-    const result = run.json?.result as { blocked: Record<string, string>; answer: string };
+    const result = run.json?.result as { blocked: Record<string, string>; answer: string; heard: number };
+    assert.equal(result.heard, 0, "a script-set onmessage heard a host message");
     for (const [what, outcome] of Object.entries(result.blocked)) {
+      // The port and listeners are not in the realm; an event object that is no Event is refused.
       assert.match(
         outcome,
-        /is unavailable in workflow scripts \(sandbox\)|only a getter/,
+        /is not defined|Cannot read properties of undefined|TypeError|InvalidStateError|not a function/,
         `${what}: ${outcome}`,
       );
     }
