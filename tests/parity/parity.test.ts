@@ -8,35 +8,14 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { cachedCli, skipUnless } from "../_support/prereq.ts";
-import { comparable, type ParityCase, type ParityOutcome, runBoth, workflowScript } from "./harness.ts";
-
-const ignore = skipUnless("claude CLI", cachedCli("claude"));
+import { completed, expectParity, failed, parityTest } from "./expect.ts";
+import { comparable, runBoth, workflowScript } from "./harness.ts";
 
 const PERSON = {
   type: "object",
   properties: { name: { type: "string" }, year: { type: "integer" } },
   required: ["name", "year"],
 };
-
-/** Runs `body` on both runtimes and asserts both report `expected`. */
-async function expectParity(body: string, parityCase: ParityCase, expected: ParityOutcome): Promise<void> {
-  const { builtin, odw } = await runBoth(workflowScript(body), parityCase);
-  assert.deepEqual(comparable(builtin), expected, "the built-in's outcome");
-  assert.deepEqual(comparable(odw), expected, "odw's outcome");
-}
-
-function completed(result: unknown, logs: string[] = [], agentCount = 0): ParityOutcome {
-  return { status: "completed", result, error: null, logs, agentCount };
-}
-
-function failed(error: string, logs: string[] = [], agentCount = 0): ParityOutcome {
-  return { status: "failed", result: null, error, logs, agentCount };
-}
-
-function parityTest(name: string, fn: () => Promise<void>): void {
-  Deno.test({ name: `parity: ${name}`, ignore, fn });
-}
 
 parityTest("parallel: a throwing thunk gives null and index-ordered failure lines", () =>
   expectParity(

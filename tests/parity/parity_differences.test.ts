@@ -7,11 +7,14 @@
  *
  * @module
  */
-import assert from "node:assert/strict";
-import { cachedCli, skipUnless } from "../_support/prereq.ts";
-import { comparable, type ParityCase, type ParityOutcome, runBoth, workflowScript } from "./harness.ts";
-
-const ignore = skipUnless("claude CLI", cachedCli("claude"));
+import {
+  completed,
+  expectDifference,
+  expectParity,
+  failed,
+  ignoreWithoutClaude,
+  parityTest,
+} from "./expect.ts";
 
 const PERSON = {
   type: "object",
@@ -19,40 +22,9 @@ const PERSON = {
   required: ["name", "year"],
 };
 
-async function expectParity(body: string, parityCase: ParityCase, expected: ParityOutcome): Promise<void> {
-  const { builtin, odw } = await runBoth(workflowScript(body), parityCase);
-  assert.deepEqual(comparable(builtin), expected, "the built-in's outcome");
-  assert.deepEqual(comparable(odw), expected, "odw's outcome");
-}
-
-function completed(result: unknown, logs: string[] = [], agentCount = 0): ParityOutcome {
-  return { status: "completed", result, error: null, logs, agentCount };
-}
-
-function failed(error: string, logs: string[] = [], agentCount = 0): ParityOutcome {
-  return { status: "failed", result: null, error, logs, agentCount };
-}
-
-/** Runs `body` on both runtimes and pins each side's outcome (a difference odw keeps on purpose). */
-async function expectDifference(
-  body: string,
-  parityCase: ParityCase,
-  builtinExpected: ParityOutcome,
-  odwExpected: ParityOutcome,
-): Promise<void> {
-  const { builtin, odw } = await runBoth(workflowScript(body), parityCase);
-  assert.deepEqual(comparable(builtin), builtinExpected, "the built-in's outcome");
-  assert.deepEqual(comparable(odw), odwExpected, "odw's outcome");
-}
-
 /** A difference odw keeps on purpose (the reason is in the comment above each). */
 function kept(name: string, fn: () => Promise<void>): void {
-  Deno.test({ name: `kept difference: ${name}`, ignore, fn });
-}
-
-/** A difference found by the harness that odw now matches. */
-function agreed(name: string, fn: () => Promise<void>): void {
-  Deno.test({ name: `parity: ${name}`, ignore, fn });
+  Deno.test({ name: `kept difference: ${name}`, ignore: ignoreWithoutClaude, fn });
 }
 
 // Kept: issue 2 asks that a failed run keep "the error's first line" (odw: "Error: top level bad").
@@ -67,7 +39,7 @@ kept(
     ),
 );
 
-agreed("thrown non-Error values: name and message read from the value", async () => {
+parityTest("thrown non-Error values: name and message read from the value", async () => {
   await expectParity(`throw undefined;`, {}, failed("Error"));
   await expectParity(`throw null;`, {}, failed("Error"));
   await expectParity(`throw { code: 1 };`, {}, failed("Error"));
@@ -133,14 +105,14 @@ kept(
   },
 );
 
-agreed('schema output is validated with type coercion ("1815" becomes 1815)', () =>
+parityTest('schema output is validated with type coercion ("1815" becomes 1815)', () =>
   expectParity(
     `return await agent("give person", { schema: { type: "object", properties: { year: { type: "integer" } }, required: ["year"] } });`,
     { replies: [{ prompt: "person", output: { year: "1815" } }] },
     completed({ year: 1815 }, [], 1),
   ));
 
-agreed("an unusable schema throws a TelemetrySafeError", () =>
+parityTest("an unusable schema throws a TelemetrySafeError", () =>
   expectParity(
     `return await agent("x", { schema: { type: "string" } });`,
     {},
@@ -176,7 +148,7 @@ kept(
 // The built-in: strings as is; other primitives JSON.stringify'd (undefined and symbols give "", NaN/Infinity
 // "null", a bigint "[bigint]"); objects JSON.stringify'd unless that gives "{}" or fails, then String(x) unless
 // that is "[object Object]" (then "{}", or "[object]" when stringify failed).
-agreed("console.log/error/warn format their arguments like the built-in", () =>
+parityTest("console.log/error/warn format their arguments like the built-in", () =>
   expectParity(
     `console.log(null); console.log(undefined); console.log(1.5, -0, NaN, Infinity); console.log(true, "s");
 console.log([1, { a: 2 }, null, undefined]); console.log({}); console.log([]); console.log(() => 1);
@@ -217,7 +189,7 @@ return 1;`,
   ));
 
 // The built-in reports JavaScriptCore's JSON.stringify messages; odw uses the same words.
-agreed("a result that JSON cannot carry: the built-in's messages", async () => {
+parityTest("a result that JSON cannot carry: the built-in's messages", async () => {
   await expectParity(`return { n: 10n };`, {}, failed("TypeError: JSON.stringify cannot serialize BigInt."));
   await expectParity(
     `const a = {}; a.self = a; return a;`,
@@ -227,7 +199,7 @@ agreed("a result that JSON cannot carry: the built-in's messages", async () => {
 });
 
 // An agent() still queued when the script returns is never started, on both.
-agreed("an agent() left running when the script returns is never started", () =>
+parityTest("an agent() left running when the script returns is never started", () =>
   expectParity(
     `parallel([async () => { await agent("late"); log("late log"); }]); return "early";`,
     { replies: [{ prompt: "late", reply: "L" }] },
