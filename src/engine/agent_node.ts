@@ -70,14 +70,11 @@ function telemetrySafeError(message: string): Error {
 /** Why `schema` cannot be an agent's output schema (the built-in's wording), or null. */
 async function schemaRefusal(schema: unknown): Promise<string | null> {
   await loadJsonSchemaSupport();
-  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
-    return "agent({schema}) received an invalid JSON Schema: schema must be object or boolean";
-  }
   try {
     compileSchema(schema as Record<string, unknown>);
   } catch (e) {
     if (e instanceof InvalidSchemaError) {
-      return `agent({schema}) received an invalid JSON Schema: ${e.message}`;
+      return `agent({schema}) received an invalid JSON Schema: ${e.dataText}`;
     }
     throw e;
   }
@@ -119,6 +116,10 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   ctx.agentCount++;
   const seq = ctx.agentCount;
   if (options.schema !== undefined) {
+    // The built-in keys a WeakMap by the schema, which a primitive cannot be (JavaScriptCore's words).
+    if (typeof options.schema !== "object") {
+      throw new TypeError("WeakMap keys must be objects or non-registered symbols");
+    }
     const refusal = await schemaRefusal(options.schema);
     if (refusal) throw telemetrySafeError(refusal);
   }

@@ -126,6 +126,7 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
 
   const worker = startSandboxWorker();
   const inFlight = new Set<Promise<unknown>>();
+  let childQueue: Promise<unknown> = Promise.resolve();
   let settled = false;
   const toWorker = (m: HostMessage) => {
     if (!settled) worker.postMessage(m);
@@ -177,7 +178,8 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
           );
           break;
         case "workflow":
-          track(
+          // Children are answered in call order, so they start in the order the script asked for them.
+          childQueue = childQueue.then(() =>
             resolveChildWorkflow(m.ref, opts.projectDir).then(
               (child) =>
                 toWorker({ type: "workflow.reply", id: m.id, ok: true, ...child, scope: child.path }),
@@ -188,8 +190,9 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
                   ok: false,
                   error: { name: "Error", message: err.message },
                 }),
-            ),
+            )
           );
+          track(childQueue);
           break;
         case "done":
           finish({

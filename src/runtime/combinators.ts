@@ -4,7 +4,7 @@
  * logged as `parallel[i] failed: …` / `pipeline[i] failed: …` in index order once all slots settled,
  * and budget-exceeded slots dropped to `null` silently. A pipeline item whose value becomes `null`
  * skips its remaining stages. A non-empty call first checks the agent cap and the budget, and throws
- * like agent() when either is spent.
+ * like agent() when either is spent. Like the built-in, both start their slots on the next macrotask.
  *
  * Self-contained (no imports at run time): the host stringifies it into the worker source.
  *
@@ -16,6 +16,8 @@ export interface CombinatorDeps {
   log(message: string): void;
   /** Throws when the run may start no more agents (agent cap, budget), as agent() would. */
   assertCanStartAgents(): void;
+  /** Resolves on the next macrotask: the built-in starts slots only after the caller's microtasks ran. */
+  nextTick(): Promise<void>;
 }
 
 /** The two combinators. */
@@ -52,6 +54,7 @@ export function makeCombinators(deps: CombinatorDeps): Combinators {
     });
 
   const parallel = async (thunks: unknown): Promise<unknown[]> => {
+    await deps.nextTick();
     if (!Array.isArray(thunks)) throw new TypeError("parallel() expects an array of functions");
     const list = capped(thunks);
     if (list.length === 0) return [];
@@ -76,6 +79,7 @@ export function makeCombinators(deps: CombinatorDeps): Combinators {
   };
 
   const pipeline = async (items: unknown, ...stages: unknown[]): Promise<unknown[]> => {
+    await deps.nextTick();
     if (!Array.isArray(items)) throw new TypeError("pipeline() expects an array as the first argument");
     const list = capped(items);
     if (list.length === 0) return [];

@@ -46,6 +46,17 @@ export function workerMain(
   // Stuck detection: once nothing is pending (no agent or child-workflow reply, no timer) and the
   // microtasks have drained, no event can ever settle the script's promise again.
   const later = setTimeout;
+  let pendingTicks = 0;
+  /** The next macrotask (runtime-internal: counts as pending work for the stuck detection). */
+  const nextTick = () =>
+    new Promise<void>((resolve) => {
+      pendingTicks++;
+      later(() => {
+        pendingTicks--;
+        resolve();
+        checkStuck();
+      }, 0);
+    });
   let finished = false;
   let checkQueued = false;
   let pendingTimers = () => 0;
@@ -55,6 +66,7 @@ export function workerMain(
     later(() => {
       checkQueued = false;
       if (finished || pendingAgents.size > 0 || pendingWorkflows.size > 0 || pendingTimers() > 0) return;
+      if (pendingTicks > 0) return;
       finish({
         type: "failed",
         error: {
@@ -135,6 +147,7 @@ export function workerMain(
       else if (typeof o[key] !== "string") o[key] = String(o[key]);
     }
     if (typeof o.label === "string") o.label = o.label.replace(/\s+/g, " ").trim();
+    if (o.schema === null) delete o.schema;
     if (o.timeout !== undefined && typeof o.timeout !== "string" && typeof o.timeout !== "number") {
       throw new TypeError(`agent() option "timeout" must be a duration string or milliseconds`);
     }
@@ -172,7 +185,7 @@ export function workerMain(
     const total = start?.budgetTotal ?? null;
     if (total !== null && total > 0 && spent >= total) throw limits.budgetExceeded(spent, total);
   };
-  const { parallel, pipeline } = makeCombinators({ log, assertCanStartAgents });
+  const { parallel, pipeline } = makeCombinators({ log, assertCanStartAgents, nextTick });
 
   const makeBudget = (total: number | null) =>
     Object.freeze({
@@ -201,8 +214,9 @@ export function workerMain(
   const compile = (body: string) => new AsyncFunction(...PARAMS, `"use strict"; ${body}`);
   /**
    * A value as it crosses from a script to its caller in the built-in: own enumerable properties
-   * copied (a Date, Map or Error becomes `{}`, `toJSON` is not called), functions dropped, shared and
-   * cyclic references kept (so the final JSON step reports a cycle).
+   * copied (a Date, Map or Error becomes `{}`, `toJSON` is not called), function-valued properties
+   * dropped, shared and cyclic references kept (so the final JSON step reports a cycle), and arrays of
+   * more than 4096 elements refused.
    */
   const cloneValue = (value: unknown, seen = new Map<object, unknown>()): unknown => {
     if (typeof value === "function") return undefined;
@@ -210,6 +224,11 @@ export function workerMain(
     const known = seen.get(value);
     if (known !== undefined) return known;
     if (Array.isArray(value)) {
+      if (value.length > 4096) {
+        throw new Error(
+          `array length ${value.length} exceeds the maximum of 4096 supported across the workflow VM boundary`,
+        );
+      }
       const out: unknown[] = [];
       seen.set(value, out);
       for (const item of value) out.push(cloneValue(item, seen));
@@ -218,7 +237,8 @@ export function workerMain(
     const out: Record<string, unknown> = {};
     seen.set(value, out);
     for (const key of Object.keys(value)) {
-      out[key] = cloneValue((value as Record<string, unknown>)[key], seen);
+      const item = (value as Record<string, unknown>)[key];
+      if (typeof item !== "function") out[key] = cloneValue(item, seen);
     }
     return out;
   };
@@ -284,9 +304,9 @@ export function workerMain(
         makeConsole((message: string) => log(`[${name}] ${message}`)),
         undefined,
       );
-      if (typeof value === "function") throw new Error("workflow result cannot be a function");
+      const copy = cloneValue(value);
       log(`\u25b8 ${name} done`);
-      return cloneValue(value);
+      return copy;
     } catch (e) {
       // The parent gets what the built-in hands it: an error made outside the script's realm, with the
       // child's name and message (so not `instanceof Error`, and a thrown string becomes an object).
@@ -302,8 +322,14 @@ export function workerMain(
       const pending = pendingAgents.get(m.id);
       pendingAgents.delete(m.id);
       if (!pending) return;
-      if (m.ok) pending.resolve(m.value);
-      else pending.reject(fromWire(m.error));
+      if (!m.ok) pending.reject(fromWire(m.error));
+      else {
+        try {
+          pending.resolve(cloneValue(m.value));
+        } catch (e) {
+          pending.reject(e);
+        }
+      }
       checkStuck();
     } else if (m.type === "workflow.reply") {
       const resolve = pendingWorkflows.get(m.id);
@@ -334,9 +360,15 @@ export function workerMain(
         undefined,
       );
       if (typeof result === "function") throw new Error("workflow result cannot be a function");
+      if (typeof result === "symbol") {
+        const uncloneable = new Error("The object can not be cloned.");
+        uncloneable.name = "DataCloneError";
+        throw uncloneable;
+      }
+      const copy = cloneValue(result);
       let resultJson: string | undefined;
       try {
-        resultJson = JSON.stringify(cloneValue(result));
+        resultJson = JSON.stringify(copy);
       } catch (e) {
         // The built-in's (JavaScriptCore's) wording for what JSON cannot carry.
         const why = messageOf(e);
@@ -359,12 +391,9 @@ export function workerMain(
     if (e.isTrusted) onMessage(e.data as HostMessage);
   });
   g.addEventListener("unhandledrejection", (e) => e.preventDefault());
-  // An error thrown outside the body's promise chain (in a timer callback) fails the run like a throw
-  // from the body, and is handled here so Deno does not print it with a stack trace.
-  g.addEventListener("error", (e) => {
-    e.preventDefault();
-    finish({ type: "failed", error: toWire(e.error) });
-  });
+  // An error thrown outside the body's promise chain (in a timer callback) is ignored, as the built-in
+  // ignores it; handled here so Deno neither prints it nor ends the worker.
+  g.addEventListener("error", (e) => e.preventDefault());
   const topConsole = makeConsole(log, true);
   pendingTimers = lockdown(checkStuck).pendingTimers;
 }

@@ -38,9 +38,15 @@ function ajv(coerce: boolean): Ajv {
   return instance;
 }
 
-/** A schema that cannot be compiled; `message` is one readable line. */
+/** A schema that cannot be compiled; `message` is one readable line (paths start at `schema`). */
 export class InvalidSchemaError extends Error {
   override name = "InvalidSchemaError";
+  /** The same problem worded with ajv's default `data` paths, as the built-in runtime reports it. */
+  readonly dataText: string;
+  constructor(message: string, dataText = message) {
+    super(message);
+    this.dataText = dataText;
+  }
 }
 
 /** A compiled schema. */
@@ -70,10 +76,16 @@ export function compileSchema(
   const id = `${coerce}:${JSON.stringify(schema)}`;
   const cached = cache.get(id);
   if (cached) return cached;
-  const { $schema: _dialect, ...rest } = schema;
+  // An array is no schema: ajv's own check says so (a copy of its keys would read as an object).
+  const rest: Record<string, unknown> = Array.isArray(schema)
+    ? schema
+    : (({ $schema: _, ...r }) => r)(schema);
   const checker = ajv(coerce);
   if (!checker.validateSchema(rest)) {
-    throw new InvalidSchemaError(checker.errorsText(checker.errors, { dataVar: "schema" }));
+    throw new InvalidSchemaError(
+      checker.errorsText(checker.errors, { dataVar: "schema" }),
+      checker.errorsText(checker.errors),
+    );
   }
   let validate: ReturnType<Ajv["compile"]>;
   try {

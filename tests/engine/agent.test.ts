@@ -97,7 +97,7 @@ Deno.test("a schema whose root is not an object makes agent() throw the built-in
   );
   assert.match(
     invalid,
-    /^agent\(\{schema\}\) received an invalid JSON Schema: schema\/type must be equal to one/,
+    /^agent\(\{schema\}\) received an invalid JSON Schema: data\/type must be equal to one/,
   );
   // As in the built-in, a refused call still counts as an agent of the run.
   assert.equal(outcome.agentCount, 4);
