@@ -53,8 +53,17 @@ export type WorkflowReplyMessage =
   | { type: "workflow.reply"; id: number; ok: true; name: string; body: string; scope: string }
   | { type: "workflow.reply"; id: number; ok: false; error: WireError };
 
+/**
+ * Host → worker: the answers to the `workflow()` calls made in one turn, together, in call order (so
+ * children started together begin in the same turn and interleave, as in the built-in).
+ */
+export interface WorkflowRepliesMessage {
+  type: "workflow.replies";
+  replies: WorkflowReplyMessage[];
+}
+
 /** Everything the host sends. */
-export type HostMessage = StartMessage | AgentReplyMessage | WorkflowReplyMessage;
+export type HostMessage = StartMessage | AgentReplyMessage | WorkflowReplyMessage | WorkflowRepliesMessage;
 
 /** Worker → host: one `agent()` call. `scope` is the child workflow's path ("" for the top level). */
 export interface AgentRequestMessage {
@@ -77,11 +86,19 @@ export interface PhaseMessage {
   title: string;
 }
 
-/** Worker → host: `workflow(nameOrRef, args)` asks the host to resolve and check a child script. */
-export interface WorkflowRequestMessage {
-  type: "workflow";
+/** One `workflow(nameOrRef, args)` call: the host resolves and checks the child script. */
+export interface WorkflowRequest {
   id: number;
   ref: string | { scriptPath: string };
+}
+
+/**
+ * Worker → host: the `workflow()` calls of one turn, together (answered by one `workflow.replies`, so
+ * children started together begin together).
+ */
+export interface WorkflowRequestMessage {
+  type: "workflow";
+  requests: WorkflowRequest[];
 }
 
 /** Worker → host: the workflow returned (value already passed through JSON). */

@@ -12,7 +12,7 @@
  */
 import type { Backend, Usage } from "../backends/backend.ts";
 import { emptyUsage } from "../backends/backend.ts";
-import type { HostMessage, WireError, WorkerMessage } from "../protocol.ts";
+import type { HostMessage, WireError, WorkerMessage, WorkflowReplyMessage } from "../protocol.ts";
 import { startSandboxWorker } from "../runtime/worker_source.ts";
 import { type NodeContext, runAgentNode } from "./agent_node.ts";
 import { Budget } from "./budget.ts";
@@ -178,20 +178,27 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
           );
           break;
         case "workflow":
-          // Children are answered in call order, so they start in the order the script asked for them.
+          // The workflow() calls of one turn are resolved together and answered in one message, in
+          // call order, so children started together begin together (as in the built-in).
           childQueue = childQueue.then(() =>
-            resolveChildWorkflow(m.ref, opts.projectDir).then(
-              (child) =>
-                toWorker({ type: "workflow.reply", id: m.id, ok: true, ...child, scope: child.path }),
-              (err: Error) =>
-                toWorker({
+            Promise.all(m.requests.map((request) =>
+              resolveChildWorkflow(request.ref, opts.projectDir).then(
+                (child): WorkflowReplyMessage => ({
                   type: "workflow.reply",
-                  id: m.id,
+                  id: request.id,
+                  ok: true,
+                  ...child,
+                  scope: child.path,
+                }),
+                (err: Error): WorkflowReplyMessage => ({
+                  type: "workflow.reply",
+                  id: request.id,
                   ok: false,
                   error: { name: "Error", message: err.message },
                 }),
-            )
-          );
+              )
+            ))
+          ).then((replies) => toWorker({ type: "workflow.replies", replies }));
           track(childQueue);
           break;
         case "done":

@@ -15,6 +15,7 @@ import type {
   WireError,
   WorkerMessage,
   WorkflowReplyMessage,
+  WorkflowRequest,
 } from "../protocol.ts";
 import type { CombinatorDeps, Combinators } from "./combinators.ts";
 import type { LimitErrors } from "./limits.ts";
@@ -87,6 +88,17 @@ export function workerMain(
       const batch = agentQueue;
       agentQueue = [];
       if (!finished) { for (const queued of batch) send(queued); }
+    }, 0);
+  };
+  // workflow() calls of one turn leave together, so the host answers them together.
+  let workflowQueue: WorkflowRequest[] = [];
+  const queueWorkflow = (request: WorkflowRequest) => {
+    workflowQueue.push(request);
+    if (workflowQueue.length > 1) return;
+    later(() => {
+      const requests = workflowQueue;
+      workflowQueue = [];
+      if (!finished) send({ type: "workflow", requests });
     }, 0);
   };
   const finish = (m: WorkerMessage) => {
@@ -278,11 +290,7 @@ export function workerMain(
     const id = nextId++;
     const reply = await new Promise<WorkflowReplyMessage>((resolve) => {
       pendingWorkflows.set(id, resolve);
-      send({
-        type: "workflow",
-        id,
-        ref: typeof ref === "string" ? ref : { scriptPath: scriptPath as string },
-      });
+      queueWorkflow({ id, ref: typeof ref === "string" ? ref : { scriptPath: scriptPath as string } });
     });
     if (!reply.ok) throw fromWire(reply.error);
     const name = reply.name;
@@ -305,6 +313,8 @@ export function workerMain(
         undefined,
       );
       const copy = cloneValue(value);
+      // The built-in hands the result back on a later turn, so children started together interleave.
+      await nextTick();
       log(`\u25b8 ${name} done`);
       return copy;
     } catch (e) {
@@ -331,10 +341,12 @@ export function workerMain(
         }
       }
       checkStuck();
-    } else if (m.type === "workflow.reply") {
-      const resolve = pendingWorkflows.get(m.id);
-      pendingWorkflows.delete(m.id);
-      resolve?.(m);
+    } else if (m.type === "workflow.reply" || m.type === "workflow.replies") {
+      for (const reply of m.type === "workflow.replies" ? m.replies : [m]) {
+        const resolve = pendingWorkflows.get(reply.id);
+        pendingWorkflows.delete(reply.id);
+        resolve?.(reply);
+      }
       checkStuck();
     } else if (m.type === "start" && !start) {
       start = m;
