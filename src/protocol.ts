@@ -48,7 +48,7 @@ export type AgentReplyMessage =
   | { type: "agent.reply"; id: number; ok: true; value: unknown; spent: number }
   | { type: "agent.reply"; id: number; ok: false; error: WireError; spent: number };
 
-/** Host → worker: the resolved child workflow script for one `workflow()` call. */
+/** The resolved child workflow script for one `workflow()` call (sent inside `workflow.replies`). */
 export type WorkflowReplyMessage =
   | { type: "workflow.reply"; id: number; ok: true; name: string; body: string; scope: string }
   | { type: "workflow.reply"; id: number; ok: false; error: WireError };
@@ -63,7 +63,7 @@ export interface WorkflowRepliesMessage {
 }
 
 /** Everything the host sends. */
-export type HostMessage = StartMessage | AgentReplyMessage | WorkflowReplyMessage | WorkflowRepliesMessage;
+export type HostMessage = StartMessage | AgentReplyMessage | WorkflowRepliesMessage;
 
 /** Worker → host: one `agent()` call. `scope` is the child workflow's path ("" for the top level). */
 export interface AgentRequestMessage {

@@ -78,29 +78,24 @@ export function workerMain(
       });
     }, 0);
   };
+  /** Collects items for one turn and hands them to `flush` together on the next macrotask. */
+  const turnQueue = <T>(flush: (items: T[]) => void) => {
+    let items: T[] = [];
+    return (item: T) => {
+      items.push(item);
+      if (items.length > 1) return;
+      later(() => {
+        const batch = items;
+        items = [];
+        if (!finished) flush(batch);
+      }, 0);
+    };
+  };
   // Agent requests leave on the next macrotask, as the built-in starts them: a script that returns
   // without awaiting an agent() finishes first, and that agent is never started.
-  let agentQueue: WorkerMessage[] = [];
-  const queueAgent = (m: WorkerMessage) => {
-    agentQueue.push(m);
-    if (agentQueue.length > 1) return;
-    later(() => {
-      const batch = agentQueue;
-      agentQueue = [];
-      if (!finished) { for (const queued of batch) send(queued); }
-    }, 0);
-  };
+  const queueAgent = turnQueue<WorkerMessage>((batch) => batch.forEach(send));
   // workflow() calls of one turn leave together, so the host answers them together.
-  let workflowQueue: WorkflowRequest[] = [];
-  const queueWorkflow = (request: WorkflowRequest) => {
-    workflowQueue.push(request);
-    if (workflowQueue.length > 1) return;
-    later(() => {
-      const requests = workflowQueue;
-      workflowQueue = [];
-      if (!finished) send({ type: "workflow", requests });
-    }, 0);
-  };
+  const queueWorkflow = turnQueue<WorkflowRequest>((requests) => send({ type: "workflow", requests }));
   const finish = (m: WorkerMessage) => {
     if (finished) return;
     finished = true;
@@ -193,7 +188,7 @@ export function workerMain(
   let agentCalls = 0;
   const limits = limitErrors();
   const assertCanStartAgents = () => {
-    if (agentCalls >= 1000) throw limits.agentCap();
+    if (agentCalls >= limits.maxAgents) throw limits.agentCap();
     const total = start?.budgetTotal ?? null;
     if (total !== null && total > 0 && spent >= total) throw limits.budgetExceeded(spent, total);
   };
@@ -341,8 +336,8 @@ export function workerMain(
         }
       }
       checkStuck();
-    } else if (m.type === "workflow.reply" || m.type === "workflow.replies") {
-      for (const reply of m.type === "workflow.replies" ? m.replies : [m]) {
+    } else if (m.type === "workflow.replies") {
+      for (const reply of m.replies) {
         const resolve = pendingWorkflows.get(reply.id);
         pendingWorkflows.delete(reply.id);
         resolve?.(reply);
