@@ -6,10 +6,7 @@
  *
  * @module
  */
-import type { ReportError, ReportUsage, Runtime } from "./report.ts";
-
-/** Effort levels accepted by `--effort`. */
-export type Effort = "low" | "medium" | "high" | "xhigh" | "max";
+import type { Effort, NodeError, Runtime, Usage } from "../src/common/contract.ts";
 
 /** One coding task, fully resolved from the command line. */
 export interface Task {
@@ -42,10 +39,10 @@ export interface ExecutorOutcome {
   status: "completed" | "failed" | "timeout" | "cancelled";
   text: string;
   output?: unknown;
-  usage: ReportUsage;
+  usage: Usage;
   costUsd: number | null;
   sessionId: string | null;
-  error: ReportError | null;
+  error: NodeError | null;
   /** The model that actually ran, when the runtime said so. */
   model?: string | null;
   provider?: string | null;
@@ -62,9 +59,4 @@ export interface ExecutorContext {
 /** One runtime adapter. */
 export interface Executor {
   run(task: Task, ctx: ExecutorContext): Promise<ExecutorOutcome>;
-}
-
-/** A zero usage record. */
-export function zeroUsage(): ReportUsage {
-  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0 };
 }

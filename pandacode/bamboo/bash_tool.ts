@@ -10,7 +10,7 @@
  */
 import { type Tool, tool } from "ai";
 import { z } from "zod";
-import { runProcess } from "../process.ts";
+import { runProcess } from "../../src/common/process.ts";
 
 /** Default command timeout. */
 export const BASH_DEFAULT_TIMEOUT_MS = 120_000;

@@ -8,8 +8,9 @@
  * @module
  */
 import { APICallError, InvalidResponseDataError, JSONParseError, TypeValidationError } from "ai";
-import type { ReportError } from "../report.ts";
-import { isRetryableStatus, NetworkError } from "./retry_fetch.ts";
+import { type NodeError, nodeError } from "../../src/common/contract.ts";
+import { classifyApiFailure } from "../errors.ts";
+import { NetworkError } from "./retry_fetch.ts";
 
 function causes(err: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -20,26 +21,18 @@ function causes(err: unknown): unknown[] {
   return chain;
 }
 
-function oneLine(text: string, max = 500): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? flat.slice(0, max) + "…" : flat;
-}
-
 /** The report error for a failure of the model call or the loop around it. */
-export function describeFailure(err: unknown): ReportError {
+export function describeFailure(err: unknown): NodeError {
   const chain = causes(err);
   const network = chain.find((e) => e instanceof NetworkError);
-  if (network) return { kind: "network", message: oneLine((network as Error).message), retryable: true };
+  if (network) return nodeError("network", (network as Error).message);
   const api = chain.find((e) => APICallError.isInstance(e)) as APICallError | undefined;
   if (api) {
     if (api.statusCode === undefined) {
-      return { kind: "network", message: oneLine(api.message), retryable: true };
+      return nodeError("network", api.message);
     }
-    return {
-      kind: `http_${api.statusCode}`,
-      message: oneLine(`HTTP ${api.statusCode} from ${api.url}: ${api.message}`),
-      retryable: isRetryableStatus(api.statusCode) || api.statusCode === 408,
-    };
+    const text = `HTTP ${api.statusCode} from ${api.url}: ${api.message} ${api.responseBody ?? ""}`;
+    return nodeError(classifyApiFailure(api.statusCode, text), text);
   }
   if (
     chain.some((e) =>
@@ -47,13 +40,9 @@ export function describeFailure(err: unknown): ReportError {
       TypeValidationError.isInstance(e)
     )
   ) {
-    return {
-      kind: "invalid_response",
-      message: oneLine(`malformed model response: ${errorText(err)}`),
-      retryable: true,
-    };
+    return nodeError("invalid_response", `malformed model response: ${errorText(err)}`);
   }
-  return { kind: "internal", message: oneLine(errorText(err)), retryable: false };
+  return nodeError("internal", errorText(err));
 }
 
 /** The message of an error-like value. */

@@ -14,8 +14,7 @@
  */
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { Executor, ExecutorContext, ExecutorOutcome, Task } from "../executor.ts";
-import { zeroUsage } from "../executor.ts";
-import type { ReportError } from "../report.ts";
+import { emptyUsage, type NodeError, nodeError } from "../../src/common/contract.ts";
 import { costOf, findProvider, providerBaseUrl, providerKey, PROVIDERS } from "./providers.ts";
 import { Workspace } from "./jail.ts";
 import { buildTools } from "./tools.ts";
@@ -24,7 +23,7 @@ import { createRetryingFetch, type RetryOptions } from "./retry_fetch.ts";
 import { DEFAULT_MAX_STEPS, runLoop } from "./loop.ts";
 import { systemPrompt } from "./prompt.ts";
 import { errorText } from "./errors.ts";
-import { abortStatus } from "../../src/util/abort.ts";
+import { abortStatus } from "../../src/common/abort.ts";
 
 /** The provider used when the task names none. */
 export const DEFAULT_PROVIDER = "deepseek";
@@ -53,28 +52,23 @@ export async function runBamboo(
   const outcome: ExecutorOutcome = {
     status: "failed",
     text: "",
-    usage: zeroUsage(),
+    usage: emptyUsage(),
     costUsd: null,
     sessionId: null,
     error: null,
     model: task.model ?? info?.defaultModel ?? null,
     provider: providerId,
   };
-  const fail = (error: ReportError): ExecutorOutcome => ({ ...outcome, status: "failed", error });
+  const fail = (error: NodeError): ExecutorOutcome => ({ ...outcome, status: "failed", error });
   if (!info) {
-    return fail({
-      kind: "unknown_provider",
-      message: `unknown bamboo provider "${providerId}"; known: ${PROVIDERS.map((p) => p.id).join(", ")}`,
-      retryable: false,
-    });
+    return fail(nodeError(
+      "unknown_provider",
+      `unknown bamboo provider "${providerId}"; known: ${PROVIDERS.map((p) => p.id).join(", ")}`,
+    ));
   }
   const key = providerKey(info, task.env);
   if (!key) {
-    return fail({
-      kind: "missing_key",
-      message: `no API key for ${info.name}: set ${info.keyEnv.join(" or ")}`,
-      retryable: false,
-    });
+    return fail(nodeError("missing_key", `no API key for ${info.name}: set ${info.keyEnv.join(" or ")}`));
   }
   let validator: SchemaValidator | undefined;
   let workspace: Workspace;
@@ -82,7 +76,7 @@ export async function runBamboo(
     if (task.schema) validator = await compileTaskSchema(task.schema);
     workspace = await Workspace.open(task.cwd);
   } catch (err) {
-    return fail({ kind: "bad_input", message: errorText(err), retryable: false });
+    return fail(nodeError("bad_input", errorText(err)));
   }
   if (ctx.signal.aborted) return { ...outcome, status: abortStatus(ctx.signal) };
 

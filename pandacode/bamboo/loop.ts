@@ -18,8 +18,7 @@ import {
   type StepResult,
   type ToolSet,
 } from "ai";
-import type { Effort } from "../executor.ts";
-import type { ReportError, ReportUsage } from "../report.ts";
+import { type Effort, type NodeError, nodeError, type Usage } from "../../src/common/contract.ts";
 import { describeFailure } from "./errors.ts";
 import { outputFromText, type SchemaValidator, SUBMIT_MAX_INVALID, type SubmitState } from "./submit.ts";
 import { stepUsage, UsageTotal } from "./usage.ts";
@@ -49,12 +48,12 @@ export interface LoopResult {
   text: string;
   /** The structured output, when a schema task got a valid one. */
   output?: { value: unknown };
-  usage: ReportUsage;
+  usage: Usage;
   steps: number;
   /** Model id the endpoint reported. */
   modelId?: string;
   /** Set when the run did not complete. */
-  failure?: ReportError;
+  failure?: NodeError;
 }
 
 function describeStep(step: StepResult<ToolSet>, index: number): string {
@@ -113,11 +112,7 @@ export async function runLoop(params: LoopParams): Promise<LoopResult> {
       if (!submit) {
         if (stoppedInTools) {
           return result(run.text, {
-            failure: {
-              kind: "step_limit",
-              message: `stopped after ${params.maxSteps} steps without a final answer`,
-              retryable: false,
-            },
+            failure: nodeError("turn_limit", `stopped after ${params.maxSteps} steps without a final answer`),
           });
         }
         return result(run.text);
@@ -127,33 +122,29 @@ export async function runLoop(params: LoopParams): Promise<LoopResult> {
       }
       if (submit.state.invalid >= SUBMIT_MAX_INVALID) {
         return result(run.text, {
-          failure: {
-            kind: "schema_validation",
-            message: `${submit.state.invalid} submissions did not match the schema; last errors: ` +
+          failure: nodeError(
+            "schema",
+            `${submit.state.invalid} submissions did not match the schema; last errors: ` +
               (submit.state.lastErrors ?? "").replace(/\n/g, "; "),
-            retryable: true,
-          },
+          ),
         });
       }
       const fromText = stoppedInTools ? undefined : outputFromText(run.text, submit.validator);
       if (fromText) return result(JSON.stringify(fromText.value), { output: fromText });
       if (stepsLeft <= 0 || stoppedInTools) {
         return result(run.text, {
-          failure: {
-            kind: "step_limit",
-            message: `stopped after ${params.maxSteps} steps without a valid submission`,
-            retryable: false,
-          },
+          failure: nodeError(
+            "turn_limit",
+            `stopped after ${params.maxSteps} steps without a valid submission`,
+          ),
         });
       }
       if (reminders >= SUBMIT_REMINDERS) {
         return result(run.text, {
-          failure: {
-            kind: "no_submission",
-            message:
-              "the model answered in plain text instead of calling submit with output matching the schema",
-            retryable: true,
-          },
+          failure: nodeError(
+            "no_submission",
+            "the model answered in plain text instead of calling submit with output matching the schema",
+          ),
         });
       }
       reminders++;

@@ -12,7 +12,7 @@ import {
   loadJsonSchemaSupport,
   parseJsonAnswer,
   type SchemaValidator,
-} from "../../src/util/json_schema.ts";
+} from "../../src/common/json_schema.ts";
 
 export type { SchemaValidator };
 

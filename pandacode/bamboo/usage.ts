@@ -7,16 +7,15 @@
  * @module
  */
 import type { LanguageModelUsage } from "ai";
-import type { ReportUsage } from "../report.ts";
-import { zeroUsage } from "../executor.ts";
+import { emptyUsage, type Usage } from "../../src/common/contract.ts";
 
 function count(value: unknown): number {
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
 }
 
 /** One step's usage as a report usage record (missing numbers are 0). */
-export function stepUsage(usage: LanguageModelUsage | undefined): ReportUsage {
-  if (!usage) return zeroUsage();
+export function stepUsage(usage: LanguageModelUsage | undefined): Usage {
+  if (!usage) return emptyUsage();
   const raw = (usage.raw ?? {}) as Record<string, unknown>;
   return {
     inputTokens: count(usage.inputTokens),
@@ -29,12 +28,12 @@ export function stepUsage(usage: LanguageModelUsage | undefined): ReportUsage {
 /** A running total of usage over steps. */
 export class UsageTotal {
   /** The sum so far. */
-  readonly total: ReportUsage = zeroUsage();
+  readonly total: Usage = emptyUsage();
   /** Steps added so far. */
   steps = 0;
 
   /** Adds one step's usage. */
-  add(usage: ReportUsage): void {
+  add(usage: Usage): void {
     this.total.inputTokens += usage.inputTokens;
     this.total.outputTokens += usage.outputTokens;
     this.total.cachedInputTokens += usage.cachedInputTokens;

@@ -12,8 +12,14 @@
  * ```
  * @module
  */
-import { type ExecutorOutcome, type Task, zeroUsage } from "../executor.ts";
-import { type Report, type ReportError, ReportSchema } from "../report.ts";
+import type { ExecutorOutcome, Task } from "../executor.ts";
+import {
+  emptyUsage,
+  type NodeError,
+  nodeError,
+  type Report,
+  ReportSchema,
+} from "../../src/common/contract.ts";
 import type { AbortReason, Settled } from "./abort.ts";
 
 /** Everything the report is made of. */
@@ -32,25 +38,26 @@ function errorMessage(error: unknown): string {
   return String(error);
 }
 
-function emptyOutcome(error: ReportError): ExecutorOutcome {
-  return { status: "failed", text: "", usage: zeroUsage(), costUsd: null, sessionId: null, error };
+function emptyOutcome(error: NodeError): ExecutorOutcome {
+  return { status: "failed", text: "", usage: emptyUsage(), costUsd: null, sessionId: null, error };
 }
 
 /** The executor's outcome, or a failed one standing in for a throw or a hang. */
 function outcomeOf(settled: Settled<ExecutorOutcome>, abortDetail: string): ExecutorOutcome {
   if (settled.kind === "returned") return settled.value;
   if (settled.kind === "threw") {
-    return emptyOutcome({ kind: "internal", message: errorMessage(settled.error), retryable: false });
+    return emptyOutcome(nodeError("internal", errorMessage(settled.error)));
   }
-  return emptyOutcome({
-    kind: "internal",
-    message: `the runtime did not stop within the grace period after the task was ${abortDetail}`,
-    retryable: false,
-  });
+  return emptyOutcome(
+    nodeError(
+      "internal",
+      `the runtime did not stop within the grace period after the task was ${abortDetail}`,
+    ),
+  );
 }
 
-function abortError(reason: AbortReason, detail: string): ReportError {
-  return { kind: reason, message: `task ${detail}`, retryable: reason === "timeout" };
+function abortError(reason: AbortReason, detail: string): NodeError {
+  return nodeError(reason, `task ${detail}`);
 }
 
 /** Builds the report from its parts (before validation). */

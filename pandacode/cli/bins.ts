@@ -10,6 +10,7 @@
  * @module
  */
 import { delimiter, isAbsolute, join, resolve } from "node:path";
+import { type NodeError, nodeError } from "../../src/common/contract.ts";
 
 /** The CLI-driven runtimes. */
 export type CliName = "codex" | "claude";
@@ -49,6 +50,17 @@ export function searchPath(name: string, env: Record<string, string | undefined>
 export function notFoundMessage(name: CliName): string {
   const { envVar, npmPackage } = CLI_INFO[name];
   return `${name} CLI not found on PATH (install it with \`npm install -g ${npmPackage}\`, or set ${envVar})`;
+}
+
+/** The error block for a CLI that could not be started: not found (with how to install it) or other. */
+export function spawnFailure(name: CliName, bin: string, err: unknown): NodeError {
+  if (err instanceof Deno.errors.NotFound) {
+    return nodeError("cli_not_found", `${notFoundMessage(name)}: ${bin}`);
+  }
+  return nodeError(
+    "spawn_failed",
+    `${name}: could not start ${bin}: ${err instanceof Error ? err.message : err}`,
+  );
 }
 
 /**

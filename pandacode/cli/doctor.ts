@@ -8,7 +8,7 @@
  * ```
  * @module
  */
-import { runProcess } from "../process.ts";
+import { runProcess } from "../../src/common/process.ts";
 import { parseListArgs } from "./args.ts";
 import { CLI_INFO, type CliName, findCli } from "./bins.ts";
 import { writeStdout } from "./io.ts";

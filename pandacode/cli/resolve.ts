@@ -9,10 +9,11 @@
  * @module
  */
 import { resolve } from "node:path";
-import { parseDuration } from "../../src/util/duration.ts";
+import { parseDuration } from "../../src/common/duration.ts";
 import { findProvider, type ProviderInfo, providerKey, PROVIDERS } from "../bamboo/providers.ts";
-import type { Effort, Task } from "../executor.ts";
-import { type Runtime, RUNTIMES } from "../report.ts";
+import type { Effort } from "../../src/common/contract.ts";
+import type { Task } from "../executor.ts";
+import { type Runtime, RUNTIMES } from "../../src/common/contract.ts";
 import type { RunFlags } from "./args.ts";
 import { findCli } from "./bins.ts";
 import { readPrompt } from "./prompt.ts";

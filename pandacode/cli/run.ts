@@ -11,7 +11,7 @@
  * @module
  */
 import type { Executor, Task } from "../executor.ts";
-import type { Report, Runtime } from "../report.ts";
+import type { Report, Runtime } from "../../src/common/contract.ts";
 import { settleWithGrace, startTaskAbort } from "./abort.ts";
 import { parseRunArgs } from "./args.ts";
 import { assembleReport } from "./assemble_report.ts";

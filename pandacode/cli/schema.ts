@@ -15,7 +15,7 @@ import {
   InvalidSchemaError,
   loadJsonSchemaSupport,
   objectSchemaProblem,
-} from "../../src/util/json_schema.ts";
+} from "../../src/common/json_schema.ts";
 import { UsageError } from "./usage.ts";
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -9,9 +9,9 @@
  *   refuses that unless `IS_SANDBOX=1`, which is then set).
  * - `--max-output-tokens` → `CLAUDE_CODE_MAX_OUTPUT_TOKENS`, `--base-url` → `ANTHROPIC_BASE_URL`.
  * - A schema goes to the CLI's `--json-schema` (it adds a `StructuredOutput` tool and validates its
- *   input). pandacode validates the result again with ajv; when it is missing or invalid it resumes
- *   the session (`--resume <id>`) with the validation errors, up to {@link MAX_SCHEMA_TRIES} runs.
- * - Usage and cost are summed over those runs; an abort of `ctx.signal` kills the process tree and
+ *   input). pandacode validates the result again with ajv; when it is missing or invalid the task
+ *   fails with kind `schema` (one structured-output attempt per task: odw's engine owns the retries).
+ * - An abort of `ctx.signal` kills the process tree and
  *   the outcome's status is the abort reason (`timeout` or `cancelled`).
  *
  * @example
@@ -25,21 +25,13 @@ import {
   loadJsonSchemaSupport,
   parseJsonAnswer,
   type SchemaValidator,
-} from "../../src/util/json_schema.ts";
-import {
-  type Executor,
-  type ExecutorContext,
-  type ExecutorOutcome,
-  type Task,
-  zeroUsage,
-} from "../executor.ts";
-import type { ReportError, ReportUsage } from "../report.ts";
-import { runProcess } from "../process.ts";
-import { ClaudeStream, errorFromResult, oneLine, usageFromResult } from "./claude_stream.ts";
-import { abortStatus } from "../../src/util/abort.ts";
-
-/** Most claude runs for one task with a schema (the first plus resumes with validation errors). */
-export const MAX_SCHEMA_TRIES = 3;
+} from "../../src/common/json_schema.ts";
+import type { Executor, ExecutorContext, ExecutorOutcome, Task } from "../executor.ts";
+import { addUsage, emptyUsage, type NodeError, nodeError, oneLine } from "../../src/common/contract.ts";
+import { spawnFailure } from "../cli/bins.ts";
+import { runProcess } from "../../src/common/process.ts";
+import { ClaudeStream, errorFromResult, usageFromResult } from "./claude_stream.ts";
+import { abortStatus } from "../../src/common/abort.ts";
 
 /** The claude executable for a task: the resolved path, `PANDACODE_CLAUDE_BIN`, or `claude` on PATH. */
 export function claudeBin(task: Task): string {
@@ -88,21 +80,20 @@ interface RunResult {
   stderr: string;
   killed: boolean;
   /** Set when the process could not start. */
-  spawnError?: ReportError;
+  spawnError?: NodeError;
 }
 
 async function runOnce(
   task: Task,
   ctx: ExecutorContext,
   prompt: string,
-  resume?: string,
 ): Promise<RunResult> {
   const stream = new ClaudeStream((d) => ctx.log(`claude: ${d}`));
   const bin = claudeBin(task);
   try {
     const res = await runProcess({
       cmd: bin,
-      args: claudeArgs(task, resume),
+      args: claudeArgs(task),
       cwd: task.cwd,
       env: claudeEnv(task),
       stdin: prompt,
@@ -111,32 +102,14 @@ async function runOnce(
     });
     return { stream, code: res.code, stderr: res.stderr, killed: res.killed };
   } catch (err) {
-    const notFound = err instanceof Deno.errors.NotFound;
     return {
       stream,
       code: -1,
       stderr: "",
       killed: false,
-      spawnError: notFound
-        ? {
-          kind: "cli_not_found",
-          message:
-            `claude CLI not found (${bin}): install it with "npm install -g @anthropic-ai/claude-code" ` +
-            `or set PANDACODE_CLAUDE_BIN`,
-          retryable: false,
-        }
-        : { kind: "spawn_error", message: `cannot start ${bin}: ${oneLine(String(err))}`, retryable: false },
+      spawnError: spawnFailure("claude", bin, err),
     };
   }
-}
-
-function addUsage(a: ReportUsage, b: ReportUsage): ReportUsage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
-    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
-  };
 }
 
 function lastLines(text: string, count = 3): string {
@@ -167,73 +140,57 @@ class OutputCheck {
   }
 }
 
-function feedbackPrompt(errors: string): string {
-  return `Your structured output was not valid: ${errors}. ` +
-    `Call the StructuredOutput tool again with an object that satisfies the JSON schema.`;
-}
-
 /** Runs a task on claude. */
 export const claudeExecutor: Executor = {
   async run(task: Task, ctx: ExecutorContext): Promise<ExecutorOutcome> {
     const check = task.schema ? await OutputCheck.create(task.schema) : null;
-    let usage = zeroUsage();
+    let usage = emptyUsage();
     let cost: number | null = null;
     let sessionId: string | null = null;
     let model: string | null = task.model ?? null;
-    let prompt = task.prompt;
     const outcome = (
       status: ExecutorOutcome["status"],
       text: string,
-      error: ReportError | null,
+      error: NodeError | null,
       output?: unknown,
     ): ExecutorOutcome => ({ status, text, output, usage, costUsd: cost, sessionId, model, error });
 
-    for (let attempt = 1;; attempt++) {
-      ctx.log(`claude: ${attempt === 1 ? "starting" : `resuming session ${sessionId} (try ${attempt})`}`);
-      const run = await runOnce(task, ctx, prompt, attempt === 1 ? undefined : sessionId ?? undefined);
-      const stream = run.stream;
-      const result = stream.result;
-      sessionId = stream.sessionId ?? sessionId;
-      model = stream.model ?? model;
-      if (result) {
-        usage = addUsage(usage, usageFromResult(result));
-        if (result.total_cost_usd != null) cost = (cost ?? 0) + result.total_cost_usd;
-      }
-      const text = stream.finalText();
-
-      if (run.spawnError) return outcome("failed", "", run.spawnError);
-      if (run.killed || ctx.signal.aborted) {
-        const status = abortStatus(ctx.signal);
-        const limit = task.timeoutMs === undefined ? "" : ` after ${Math.round(task.timeoutMs / 100) / 10}s`;
-        const message = status === "timeout"
-          ? `claude: the task timed out${limit}`
-          : "claude: the task was cancelled";
-        return outcome(status, text, { kind: status, message, retryable: status === "timeout" });
-      }
-      if (!result) {
-        const detail = lastLines(run.stderr) || stream.unparsed.at(-1) || "no output";
-        return outcome("failed", text, {
-          kind: "process_exit",
-          message: `claude exited with code ${run.code} without a result: ${detail}`,
-          retryable: false,
-        });
-      }
-      const error = errorFromResult(result, stream.apiError);
-      if (error) return outcome("failed", text, error);
-      if (!check) return outcome("completed", text, null);
-
-      const value = OutputCheck.candidate(stream);
-      const problems = check.errors(value);
-      if (problems === null) return outcome("completed", text, null, value);
-      if (attempt >= MAX_SCHEMA_TRIES || !sessionId) {
-        return outcome("failed", text, {
-          kind: "schema",
-          message: `claude: structured output invalid after ${attempt} tries: ${problems}`,
-          retryable: true,
-        });
-      }
-      ctx.log(`claude: structured output invalid (${problems}); asking again`);
-      prompt = feedbackPrompt(problems);
+    ctx.log("claude: starting");
+    const run = await runOnce(task, ctx, task.prompt);
+    const stream = run.stream;
+    const result = stream.result;
+    sessionId = stream.sessionId ?? sessionId;
+    model = stream.model ?? model;
+    if (result) {
+      usage = addUsage(usage, usageFromResult(result));
+      if (result.total_cost_usd != null) cost = result.total_cost_usd;
     }
+    const text = stream.finalText();
+
+    if (run.spawnError) return outcome("failed", "", run.spawnError);
+    if (run.killed || ctx.signal.aborted) {
+      const status = abortStatus(ctx.signal);
+      const limit = task.timeoutMs === undefined ? "" : ` after ${Math.round(task.timeoutMs / 100) / 10}s`;
+      const message = status === "timeout"
+        ? `claude: the task timed out${limit}`
+        : "claude: the task was cancelled";
+      return outcome(status, text, nodeError(status, message));
+    }
+    if (!result) {
+      const detail = lastLines(run.stderr) || stream.unparsed.at(-1) || "no output";
+      return outcome(
+        "failed",
+        text,
+        nodeError("process_exit", `claude exited with code ${run.code} without a result: ${detail}`),
+      );
+    }
+    const error = errorFromResult(result, stream.apiError);
+    if (error) return outcome("failed", text, error);
+    if (!check) return outcome("completed", text, null);
+    // One structured-output attempt per task: odw's engine owns the schema tries (with the errors).
+    const value = OutputCheck.candidate(stream);
+    const problems = check.errors(value);
+    if (problems === null) return outcome("completed", text, null, value);
+    return outcome("failed", text, nodeError("schema", `claude: structured output invalid: ${problems}`));
   },
 };

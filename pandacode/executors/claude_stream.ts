@@ -19,12 +19,13 @@
  * ```ts
  * const stream = new ClaudeStream();
  * for (const line of stdoutLines) stream.push(line);
- * const usage = stream.result ? usageFromResult(stream.result) : zeroUsage();
+ * const usage = stream.result ? usageFromResult(stream.result) : emptyUsage();
  * ```
  * @module
  */
 import { z } from "zod";
-import type { ReportError, ReportUsage } from "../report.ts";
+import { type NodeError, nodeError, oneLine, type Usage } from "../../src/common/contract.ts";
+import { classifyApiFailure } from "../errors.ts";
 
 const CountSchema = z.number().int().nonnegative().catch(0);
 
@@ -176,7 +177,7 @@ export class ClaudeStream {
 }
 
 /** Usage of a result event in pandacode's convention (see the module doc). */
-export function usageFromResult(result: ResultEvent): ReportUsage {
+export function usageFromResult(result: ResultEvent): Usage {
   const u = result.usage;
   if (!u) return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, reasoningTokens: 0 };
   return {
@@ -187,63 +188,32 @@ export function usageFromResult(result: ResultEvent): ReportUsage {
   };
 }
 
-/** True for API statuses worth another try later (rate limits, overload, server errors). */
-export function isRetryableStatus(status: number | null | undefined): boolean {
-  return status === 408 || status === 409 || status === 429 || (status != null && status >= 500);
-}
-
 /** The error a result event reports, or null when it succeeded. */
-export function errorFromResult(result: ResultEvent, apiError: StreamApiError | null): ReportError | null {
+export function errorFromResult(result: ResultEvent, apiError: StreamApiError | null): NodeError | null {
   const status = result.api_error_status ?? apiError?.status ?? null;
   const detail = oneLine(result.result ?? "") || oneLine(apiError?.message ?? "") ||
     (result.errors ?? []).map((e) => typeof e === "string" ? e : JSON.stringify(e)).join("; ");
   if (status !== null) {
     const type = result.api_error_type ?? apiError?.type;
-    return {
-      kind: "api_error",
-      message: `claude: model API error ${status}${type ? ` (${type})` : ""}: ${detail || "no detail"}`,
-      retryable: isRetryableStatus(status),
-    };
+    const message = `claude: model API error ${status}${type ? ` (${type})` : ""}: ${detail || "no detail"}`;
+    return nodeError(classifyApiFailure(status, message), message);
   }
   if (result.subtype === "error_max_turns") {
-    return {
-      kind: "max_turns",
-      message: `claude: stopped at the turn limit${suffix(detail)}`,
-      retryable: false,
-    };
+    return nodeError("turn_limit", `claude: stopped at the turn limit${suffix(detail)}`);
   }
   if (result.subtype === "error_max_budget_usd") {
-    return {
-      kind: "budget",
-      message: `claude: stopped at the budget limit${suffix(detail)}`,
-      retryable: false,
-    };
+    return nodeError("spending_limit", `claude: stopped at the budget limit${suffix(detail)}`);
   }
   if (result.subtype === "error_max_structured_output_retries") {
-    return {
-      kind: "schema",
-      message: `claude: no valid structured output${suffix(detail)}`,
-      retryable: true,
-    };
+    return nodeError("schema", `claude: no valid structured output${suffix(detail)}`);
   }
   if (result.is_error || result.subtype !== "success") {
-    return {
-      kind: "runtime_error",
-      message: `claude: ${result.subtype}${result.terminal_reason ? ` (${result.terminal_reason})` : ""}${
-        suffix(detail)
-      }`,
-      retryable: false,
-    };
+    const reason = result.terminal_reason ? ` (${result.terminal_reason})` : "";
+    return nodeError("runtime_error", `claude: ${result.subtype}${reason}${suffix(detail)}`);
   }
   return null;
 }
 
 function suffix(detail: string): string {
   return detail ? `: ${detail}` : "";
-}
-
-/** Collapses whitespace so a message fits on one line. */
-export function oneLine(text: string, max = 500): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -4,9 +4,8 @@
  * events into an {@link ExecutorOutcome}.
  *
  * With a schema, the final agent message is parsed and validated with ajv; when it does not validate,
- * the same session is resumed once (`codex exec resume <id>`) with the validation errors. Usage comes
- * from `turn.completed`, which codex reports as the thread's running total, so a resumed session's
- * figure already includes the first attempt. codex reports no price, so `costUsd` is null. An aborted
+ * the task fails with kind `schema` (one structured-output attempt per task: odw's engine owns the
+ * retries, sending the errors with the next try). Usage comes from `turn.completed`. codex reports no price, so `costUsd` is null. An aborted
  * `ctx.signal` kills the whole process tree (node wrapper, native codex, its commands) via
  * {@link runProcess}; the outcome's status is then the abort reason (`timeout` or `cancelled`).
  *
@@ -20,23 +19,15 @@
  * @module
  */
 import { join } from "node:path";
-import {
-  type Executor,
-  type ExecutorContext,
-  type ExecutorOutcome,
-  type Task,
-  zeroUsage,
-} from "../executor.ts";
-import type { ReportError, ReportUsage } from "../report.ts";
-import { runProcess } from "../process.ts";
-import { execArgs, resumeArgs } from "./codex_args.ts";
+import type { Executor, ExecutorContext, ExecutorOutcome, Task } from "../executor.ts";
+import { emptyUsage, type NodeError, nodeError, type Usage } from "../../src/common/contract.ts";
+import { spawnFailure } from "../cli/bins.ts";
+import { runProcess } from "../../src/common/process.ts";
+import { execArgs } from "./codex_args.ts";
 import { CodexEventCollector, type CodexRunSummary } from "./codex_events.ts";
 import { classifyCodexError, stderrReason } from "./codex_errors.ts";
-import { correctionPrompt, type OutputCheck, outputChecker } from "./codex_output.ts";
-import { abortStatus } from "../../src/util/abort.ts";
-
-/** How many times a schema-invalid final message is sent back for correction. */
-export const MAX_SCHEMA_RETRIES = 1;
+import { type OutputCheck, outputChecker } from "./codex_output.ts";
+import { abortStatus } from "../../src/common/abort.ts";
 
 /** One `codex` process run: its folded events, and how the process ended. */
 interface Attempt {
@@ -76,50 +67,19 @@ async function runAttempt(
   }
 }
 
-/**
- * Usage over two runs of one session: codex reports the thread's running total, so the later figure
- * wins when it covers the earlier one; otherwise (a run that never completed) the two are added.
- */
-export function mergeSessionUsage(earlier: ReportUsage, later: ReportUsage): ReportUsage {
-  const keys = Object.keys(earlier) as (keyof ReportUsage)[];
-  if (keys.every((k) => later[k] >= earlier[k])) return { ...later };
-  const sum = { ...earlier };
-  for (const k of keys) sum[k] += later[k];
-  return sum;
-}
-
 /** Why a finished-but-not-completed attempt failed. */
-function attemptError(bin: string, attempt: Attempt): ReportError {
-  const err = attempt.spawnError;
-  if (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      return {
-        kind: "cli_not_found",
-        message:
-          `codex CLI not found (${bin}); install it with \`npm install -g @openai/codex\` or set PANDACODE_CODEX_BIN`,
-        retryable: false,
-      };
-    }
-    return {
-      kind: "spawn_failed",
-      message: `codex: could not start ${bin}: ${err.message}`,
-      retryable: false,
-    };
-  }
+function attemptError(bin: string, attempt: Attempt): NodeError {
+  if (attempt.spawnError) return spawnFailure("codex", bin, attempt.spawnError);
   const reason = attempt.summary.failure ?? stderrReason(attempt.stderr);
-  if (reason) return classifyCodexError(reason, attempt.summary.failure ? "model_error" : "codex_error");
-  return {
-    kind: "codex_error",
-    message: `codex exited with code ${attempt.code} without completing the turn`,
-    retryable: false,
-  };
+  if (reason) return classifyCodexError(reason, attempt.summary.failure ? "runtime_error" : "process_exit");
+  return nodeError("process_exit", `codex exited with code ${attempt.code} without completing the turn`);
 }
 
 function outcomeOf(
   task: Task,
   status: ExecutorOutcome["status"],
   summary: CodexRunSummary,
-  usage: ReportUsage,
+  usage: Usage,
   extra: Partial<ExecutorOutcome> = {},
 ): ExecutorOutcome {
   return {
@@ -139,7 +99,7 @@ function stoppedOutcome(
   task: Task,
   ctx: ExecutorContext,
   summary: CodexRunSummary,
-  usage: ReportUsage,
+  usage: Usage,
 ): ExecutorOutcome {
   const status = abortStatus(ctx.signal);
   const limit = task.timeoutMs === undefined ? "" : ` after ${Math.round(task.timeoutMs / 100) / 10}s`;
@@ -147,7 +107,7 @@ function stoppedOutcome(
     ? `codex: the task timed out${limit}`
     : "codex: the task was cancelled";
   return outcomeOf(task, status, summary, usage, {
-    error: { kind: status, message, retryable: status === "timeout" },
+    error: nodeError(status, message),
   });
 }
 
@@ -162,12 +122,8 @@ async function runCodexTask(task: Task, ctx: ExecutorContext): Promise<ExecutorO
     try {
       check = await outputChecker(task.schema);
     } catch (err) {
-      const error = {
-        kind: "invalid_schema",
-        message: `invalid schema: ${(err as Error).message}`,
-        retryable: false,
-      };
-      return outcomeOf(task, "failed", new CodexEventCollector().summary(), zeroUsage(), { error });
+      const error = nodeError("invalid_schema", `invalid schema: ${(err as Error).message}`);
+      return outcomeOf(task, "failed", new CodexEventCollector().summary(), emptyUsage(), { error });
     }
   }
   const tmp = task.schema ? await Deno.makeTempDir({ prefix: "pandacode-codex-" }) : undefined;
@@ -175,30 +131,21 @@ async function runCodexTask(task: Task, ctx: ExecutorContext): Promise<ExecutorO
     const schemaFile = tmp === undefined ? undefined : join(tmp, "output-schema.json");
     if (schemaFile !== undefined) await Deno.writeTextFile(schemaFile, JSON.stringify(task.schema));
 
-    let attempt = await runAttempt(bin, execArgs(task, schemaFile), task.prompt, task, ctx);
-    let usage = attempt.summary.usage;
-    for (let retry = 0;; retry++) {
-      if (ctx.signal.aborted) return stoppedOutcome(task, ctx, attempt.summary, usage);
-      if (!attempt.summary.completed) {
-        return outcomeOf(task, "failed", attempt.summary, usage, { error: attemptError(bin, attempt) });
-      }
-      if (check === undefined) return outcomeOf(task, "completed", attempt.summary, usage);
-      const checked = check(attempt.summary.text);
-      if (checked.ok) return outcomeOf(task, "completed", attempt.summary, usage, { output: checked.value });
-      const sessionId = attempt.summary.sessionId;
-      if (retry >= MAX_SCHEMA_RETRIES || sessionId === null) {
-        const message = `codex: the final message does not satisfy the schema` +
-          (retry > 0 ? ` after ${retry} correction${retry > 1 ? "s" : ""}` : "") + `: ${checked.errors}`;
-        return outcomeOf(task, "failed", attempt.summary, usage, {
-          error: { kind: "schema_validation", message, retryable: true },
-        });
-      }
-      ctx.log(`codex: output does not satisfy the schema (${checked.errors}); asking for a correction`);
-      const args = resumeArgs(task, sessionId, schemaFile);
-      attempt = await runAttempt(bin, args, correctionPrompt(checked.errors), task, ctx);
-      usage = mergeSessionUsage(usage, attempt.summary.usage);
-      attempt.summary.sessionId ??= sessionId;
+    const attempt = await runAttempt(bin, execArgs(task, schemaFile), task.prompt, task, ctx);
+    const usage = attempt.summary.usage;
+    if (ctx.signal.aborted) return stoppedOutcome(task, ctx, attempt.summary, usage);
+    if (!attempt.summary.completed) {
+      return outcomeOf(task, "failed", attempt.summary, usage, { error: attemptError(bin, attempt) });
     }
+    if (check === undefined) return outcomeOf(task, "completed", attempt.summary, usage);
+    // One structured-output attempt per task: odw's engine owns the schema tries (with the errors).
+    const checked = check(attempt.summary.text);
+    if (checked.ok) return outcomeOf(task, "completed", attempt.summary, usage, { output: checked.value });
+    const error = nodeError(
+      "schema",
+      `codex: the final message does not satisfy the schema: ${checked.errors}`,
+    );
+    return outcomeOf(task, "failed", attempt.summary, usage, { error });
   } finally {
     if (tmp !== undefined) await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }

@@ -21,7 +21,8 @@
  * ```
  * @module
  */
-import type { Effort, Task } from "../executor.ts";
+import type { Effort } from "../../src/common/contract.ts";
+import type { Task } from "../executor.ts";
 
 /** Provider id pandacode defines when `--base-url` is given. */
 export const BASE_URL_PROVIDER = "pandacode_base_url";
@@ -69,20 +70,6 @@ export function execArgs(task: Task, schemaFile?: string): string[] {
     "--sandbox",
     "workspace-write",
     ...commonArgs(task, schemaFile),
-    "-",
-  ];
-}
-
-/** Arguments to continue session `sessionId`: `codex exec resume --json … <id> -` (prompt on stdin). */
-export function resumeArgs(task: Task, sessionId: string, schemaFile?: string): string[] {
-  return [
-    "exec",
-    "resume",
-    "--json",
-    "--skip-git-repo-check",
-    ...configString("sandbox_mode", "workspace-write"),
-    ...commonArgs(task, schemaFile),
-    sessionId,
     "-",
   ];
 }

@@ -14,33 +14,8 @@
  * ```
  * @module
  */
-import type { ReportError } from "../report.ts";
-
-interface Rule {
-  kind: string;
-  retryable: boolean;
-  test: RegExp;
-}
-
-/** First match wins; tested against the message plus the OpenAI error type/code when one was found. */
-const RULES: Rule[] = [
-  { kind: "context_window", retryable: false, test: /context_length_exceeded|context window/i },
-  { kind: "quota", retryable: false, test: /insufficient_quota|quota exceeded|usage_not_included/i },
-  {
-    kind: "auth",
-    retryable: false,
-    test:
-      /\b401\b|\b403\b|unauthori[sz]ed|invalid[_ ]api[_ ]key|authentication|missing environment variable/i,
-  },
-  { kind: "rate_limit", retryable: true, test: /\b429\b|rate[_ ]limit|too many requests/i },
-  {
-    kind: "model_unavailable",
-    retryable: true,
-    test:
-      /\b5\d\d\b|high demand|overloaded|server_error|stream disconnected|idle timeout|timed out|connection|error sending request/i,
-  },
-  { kind: "invalid_request", retryable: false, test: /\b400\b|\b404\b|\b422\b|invalid_request|bad request/i },
-];
+import { type ErrorKind, type NodeError, nodeError } from "../../src/common/contract.ts";
+import { classifyApiFailure } from "../errors.ts";
 
 /** Pulls `{error:{type,code,message}}` out of a message that is (or ends with) an OpenAI error body. */
 function openAiError(message: string): { type?: string; code?: string; message?: string } | null {
@@ -55,18 +30,13 @@ function openAiError(message: string): { type?: string; code?: string; message?:
 }
 
 /** Classifies one codex failure message. `fallbackKind` applies when no rule matches. */
-export function classifyCodexError(raw: string, fallbackKind = "model_error"): ReportError {
+export function classifyCodexError(raw: string, fallbackKind: ErrorKind = "runtime_error"): NodeError {
   const firstLine = raw.trim().split("\n")[0] ?? "";
   const api = openAiError(firstLine);
   const detail = api ? [api.type, api.code].filter(Boolean).join(", ") : "";
   const text = api?.message ? (detail ? `${api.message} (${detail})` : api.message) : firstLine;
-  const haystack = `${firstLine} ${detail}`;
-  const rule = RULES.find((r) => r.test.test(haystack));
-  return {
-    kind: rule?.kind ?? fallbackKind,
-    message: `codex: ${text || "the run failed without a message"}`,
-    retryable: rule?.retryable ?? false,
-  };
+  const kind = classifyApiFailure(null, `${firstLine} ${detail}`, fallbackKind);
+  return nodeError(kind, `codex: ${text || "the run failed without a message"}`);
 }
 
 /**

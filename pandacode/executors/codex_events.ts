@@ -17,8 +17,7 @@
  * ```
  * @module
  */
-import type { ReportUsage } from "../report.ts";
-import { zeroUsage } from "../executor.ts";
+import { emptyUsage, type Usage } from "../../src/common/contract.ts";
 
 /** Usage as codex prints it in `turn.completed` (cumulative over the thread). */
 export interface CodexUsage {
@@ -66,7 +65,7 @@ export interface CodexRunSummary {
   /** Text of the last completed agent_message ("" when none). */
   text: string;
   /** Usage from the last `turn.completed` (zero when the turn never completed). */
-  usage: ReportUsage;
+  usage: Usage;
   /** True once `turn.completed` was seen. */
   completed: boolean;
   /** The `turn.failed` message, else the last top-level `error` message; null when none. */
@@ -78,8 +77,8 @@ export interface CodexRunSummary {
 }
 
 /** Converts codex's usage record into the report's. */
-export function toReportUsage(usage: CodexUsage | undefined): ReportUsage {
-  if (!usage) return zeroUsage();
+export function toReportUsage(usage: CodexUsage | undefined): Usage {
+  if (!usage) return emptyUsage();
   const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.trunc(v) : 0);
   return {
     inputTokens: n(usage.input_tokens),
@@ -93,7 +92,7 @@ export function toReportUsage(usage: CodexUsage | undefined): ReportUsage {
 export class CodexEventCollector {
   #sessionId: string | null = null;
   #text = "";
-  #usage: ReportUsage = zeroUsage();
+  #usage: Usage = emptyUsage();
   #completed = false;
   #turnFailure: string | null = null;
   #lastError: string | null = null;

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import { compileSchema, loadJsonSchemaSupport, parseJsonAnswer } from "../../src/util/json_schema.ts";
+import { compileSchema, loadJsonSchemaSupport, parseJsonAnswer } from "../../src/common/json_schema.ts";
 
 /** Result of checking one final message. */
 export type OutputCheck = { ok: true; value: unknown } | { ok: false; errors: string };
@@ -26,13 +26,4 @@ export async function outputChecker(schema: Record<string, unknown>): Promise<(t
     const errors = validator.check(value);
     return errors.length === 0 ? { ok: true, value } : { ok: false, errors: errors.join("; ") };
   };
-}
-
-/** The follow-up prompt sent (by resuming the session) when the output did not validate. */
-export function correctionPrompt(errors: string): string {
-  return [
-    "Your final answer did not satisfy the required JSON Schema:",
-    errors,
-    "Reply again with only the corrected JSON object that satisfies the schema; do not redo finished work.",
-  ].join("\n");
 }

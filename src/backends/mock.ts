@@ -8,10 +8,11 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { Backend, NodeError, NodeRequest, NodeResult, NodeStatus, Usage } from "./backend.ts";
+import { type NodeError, nodeError, type NodeStatus, type Usage } from "../common/contract.ts";
+import type { Backend, NodeRequest, TryResult } from "./backend.ts";
 import type { MockResponse, MockRule, MockSequence, Scenario } from "./mock_scenario.ts";
 import { generateFromSchema, loadPatternSupport } from "./mock_schema.ts";
-import { abortStatus } from "../util/abort.ts";
+import { abortStatus } from "../common/abort.ts";
 
 /** How many prompt characters the derived reply quotes. */
 const QUOTED_CHARS = 60;
@@ -91,7 +92,7 @@ export class MockBackend implements Backend {
   }
 
   /** Runs one node try: picks the scripted response, waits as scripted, reports the result. */
-  async run(request: NodeRequest, signal: AbortSignal): Promise<NodeResult> {
+  async run(request: NodeRequest, signal: AbortSignal): Promise<TryResult> {
     const started = performance.now();
     if (request.schema !== undefined && JSON.stringify(request.schema).includes('"pattern"')) {
       await loadPatternSupport();
@@ -129,16 +130,13 @@ export class MockBackend implements Backend {
     return {};
   }
 
-  #answer(request: NodeRequest, response: MockResponse, durationMs: number): NodeResult {
+  #answer(request: NodeRequest, response: MockResponse, durationMs: number): TryResult {
     if (response.fail !== undefined || response.status !== undefined) {
       const status: NodeStatus = response.status ?? "failed";
       const message = response.fail ??
         (status === "timeout" ? "mock: forced timeout" : "mock: forced failure");
-      const kind = status === "timeout" ? "timeout" : "mock";
-      return this.#result(request, response, durationMs, {
-        status,
-        error: { kind, message, retryable: false },
-      }, "");
+      const kind = response.errorKind ?? (status === "timeout" ? "timeout" : "executor");
+      return this.#result(request, response, durationMs, { status, error: nodeError(kind, message) }, "");
     }
     let text: string;
     let output: unknown;
@@ -154,7 +152,7 @@ export class MockBackend implements Backend {
     } else {
       text = derivedReply(request.label, request.prompt);
     }
-    const fields: Partial<NodeResult> = { status: "completed", text };
+    const fields: Partial<TryResult> = { status: "completed", text };
     if (output !== undefined) fields.output = output;
     return this.#result(request, response, durationMs, fields, text);
   }
@@ -164,15 +162,14 @@ export class MockBackend implements Backend {
     response: MockResponse,
     signal: AbortSignal,
     durationMs: number,
-  ): NodeResult {
+  ): TryResult {
     const status = abortStatus(signal);
     const error: NodeError = status === "timeout"
-      ? {
-        kind: "timeout",
-        message: request.timeoutMs === undefined ? "timed out" : `timed out after ${request.timeoutMs} ms`,
-        retryable: false,
-      }
-      : { kind: "cancelled", message: "cancelled", retryable: false };
+      ? nodeError(
+        "timeout",
+        request.timeoutMs === undefined ? "timed out" : `timed out after ${request.timeoutMs} ms`,
+      )
+      : nodeError("cancelled", "cancelled");
     return this.#result(request, response, durationMs, { status, error }, "");
   }
 
@@ -180,9 +177,9 @@ export class MockBackend implements Backend {
     request: NodeRequest,
     response: MockResponse,
     durationMs: number,
-    fields: Partial<NodeResult>,
+    fields: Partial<TryResult>,
     text: string,
-  ): NodeResult {
+  ): TryResult {
     const usage: Usage = {
       inputTokens: estimateTokens(request.prompt),
       outputTokens: estimateTokens(text),

@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import type { Usage } from "./backend.ts";
+import { ERROR_KINDS, type ErrorKind, type Usage } from "../common/contract.ts";
 
 /** What the mock answers to one call. Every field is optional; an empty response means "derived". */
 export interface MockResponse {
@@ -16,8 +16,10 @@ export interface MockResponse {
   reply?: string;
   /** Structured output, returned as-is (even when it does not match the request's schema). */
   output?: unknown;
-  /** Fail with this message (status `failed` unless `status` says `timeout`; error kind `mock`). */
+  /** Fail with this message (status `failed` unless `status` says `timeout`; error kind `errorKind`). */
   fail?: string;
+  /** The error kind of a failure (default `executor`; e.g. `rate_limit`, `quota`), see the contract. */
+  errorKind?: ErrorKind;
   /** Force this status (with a default message unless `fail` gives one). */
   status?: "failed" | "timeout";
   /** Wait this long before answering (abortable). */
@@ -81,6 +83,7 @@ const responseShape = {
   output: z.unknown().optional(),
   fail: z.string().min(1).optional(),
   status: z.enum(["failed", "timeout"]).optional(),
+  errorKind: z.enum(Object.keys(ERROR_KINDS) as [ErrorKind, ...ErrorKind[]]).optional(),
   delayMs: count.optional(),
   hang: z.boolean().optional(),
   usage: usageSchema.optional(),

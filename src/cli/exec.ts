@@ -11,7 +11,7 @@ import { executeRun, type RunOutcome } from "../engine/run.ts";
 import { recordRefusal } from "../engine/run_dir.ts";
 import { defaultConcurrency } from "../engine/scheduler.ts";
 import { analyzeScript } from "../script/analyze.ts";
-import { parseDuration } from "../util/duration.ts";
+import { parseDuration } from "../common/duration.ts";
 import { parseCommandArgs } from "./argv.ts";
 import { formatTokens, progressFor } from "./progress.ts";
 import { parseJsonOrUsage, positiveInt, readTextOrUsage, UsageError } from "./usage_error.ts";

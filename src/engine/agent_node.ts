@@ -1,48 +1,34 @@
 /**
- * One `agent()` call on the host: the programming-error checks that make `agent()` throw (schema
- * shape, budget ceiling, lifetime limit), then slot + budget reservation, dispatch to the backend,
- * schema validation with retry-with-errors, journaling, and the value the script receives (`null`
- * when the agent failed for good, with the `[label] failed:` log line).
+ * One `agent()` call on the host, script-facing: the programming-error checks that make `agent()`
+ * throw (schema shape, budget ceiling, lifetime limit), the node key, the hand-over to the run's
+ * {@link Dispatcher} (which admits the node with its budget allowance), the journal, and the value the
+ * script receives (`null` when the agent failed for good, with the `[label] failed:` log line).
  *
  * @module
  */
-import { limitErrors, MAX_AGENTS_PER_RUN } from "../runtime/limits.ts";
-import {
-  addUsage,
-  type Backend,
-  type Effort,
-  emptyUsage,
-  type NodeError,
-  type NodeRequest,
-  type NodeStatus,
-  type Usage,
-} from "../backends/backend.ts";
+import { limitErrors, MAX_AGENTS_PER_RUN } from "../common/limits.ts";
+import { addUsage, type Effort, type NodeSpec, type Usage } from "../common/contract.ts";
 import type { AgentCallOptions, AgentRequestMessage } from "../protocol.ts";
-import { parseDuration } from "../util/duration.ts";
+import { parseDuration } from "../common/duration.ts";
 import type { Budget } from "./budget.ts";
 import { nowIso, type RunEvent } from "./events.ts";
 import type { NodeKeys } from "./node_key.ts";
-import type { Scheduler } from "./scheduler.ts";
+import type { Dispatcher } from "./dispatch.ts";
 import {
   compileSchema,
   InvalidSchemaError,
   loadJsonSchemaSupport,
   objectSchemaProblem,
-  parseJsonAnswer,
-} from "../util/json_schema.ts";
+} from "../common/json_schema.ts";
 
 export { MAX_AGENTS_PER_RUN };
-/** Tries per node when the output does not match its schema (the built-in's retry cap). */
-export const SCHEMA_TRIES = 5;
+export { SCHEMA_TRIES } from "./node_runner.ts";
 
 /** What a node needs from its run. */
 export interface NodeContext {
-  backend: Backend;
-  scheduler: Scheduler;
+  dispatcher: Dispatcher;
   budget: Budget;
   keys: NodeKeys;
-  /** Directory nodes run in. */
-  cwd: string;
   /** Aborted when the run ends or is cancelled. */
   signal: AbortSignal;
   emit(event: RunEvent): void;
@@ -123,45 +109,10 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     const refusal = await schemaRefusal(options.schema);
     if (refusal) throw telemetrySafeError(refusal);
   }
-  const key = ctx.keys.next(prompt, options, scope);
-  const label = nodeLabel(prompt, options);
-
-  ctx.contenders++;
-  const release = await ctx.scheduler.acquire();
-  let allowance: number | undefined;
-  try {
-    for (;;) {
-      ctx.budget.assertOpen();
-      allowance = ctx.budget.reserve(ctx.scheduler.capacity - ctx.scheduler.running + 1, ctx.contenders);
-      if (allowance !== 0) break;
-      await ctx.budget.nextSettle();
-    }
-  } catch (e) {
-    release();
-    throw e;
-  } finally {
-    ctx.contenders--;
-  }
-
-  ctx.emit({
-    type: "node.started",
-    ts: nowIso(),
-    key,
-    seq,
-    label,
-    phase: options.phase,
-    scope,
+  const spec: NodeSpec = {
+    key: ctx.keys.next(prompt, options, scope),
     prompt,
-    options,
-  });
-  const started = performance.now();
-  const signal = timeoutMs === undefined
-    ? ctx.signal
-    : AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)]);
-  const base: NodeRequest = {
-    key,
-    prompt,
-    label,
+    label: nodeLabel(prompt, options),
     phase: options.phase,
     schema: options.schema,
     model: options.model,
@@ -171,101 +122,62 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     isolation: options.isolation === "worktree" ? "worktree" : undefined,
     agentType: options.agentType,
     timeoutMs,
-    maxOutputTokens: allowance,
-    cwd: ctx.cwd,
-    attempt: 1,
   };
-  let settled: Settled;
+  let allowance: number | undefined;
+  ctx.contenders++;
+  let contending = true;
+  const stopContending = () => {
+    if (contending) ctx.contenders--;
+    contending = false;
+  };
+  let result;
   try {
-    settled = await dispatchWithRetries(ctx.backend, base, signal, () => ctx.signal.aborted);
-  } catch (e) {
-    settled = {
-      ...noResult(),
-      error: { kind: "backend", message: `backend error: ${(e as Error).message}`, retryable: false },
-    };
+    result = await ctx.dispatcher.dispatch(spec, {
+      signal: ctx.signal,
+      admit: async (freeSlots) => {
+        try {
+          for (;;) {
+            ctx.budget.assertOpen();
+            allowance = ctx.budget.reserve(freeSlots, ctx.contenders);
+            if (allowance !== 0) return allowance;
+            await ctx.budget.nextSettle();
+          }
+        } finally {
+          stopContending();
+        }
+      },
+      started: () =>
+        ctx.emit({
+          type: "node.started",
+          ts: nowIso(),
+          key: spec.key,
+          seq,
+          label: spec.label,
+          phase: options.phase,
+          scope,
+          prompt,
+          options,
+        }),
+    });
   } finally {
-    release();
+    stopContending();
   }
-  ctx.budget.settle(allowance, settled.usage.outputTokens);
-  ctx.usage = addUsage(ctx.usage, settled.usage);
-  if (settled.error) ctx.log(`[${label}] failed: ${settled.error.message}`);
+  ctx.budget.settle(allowance, result.usage.outputTokens);
+  ctx.usage = addUsage(ctx.usage, result.usage);
+  if (result.error) ctx.log(`[${spec.label}] failed: ${result.error.message}`);
   ctx.emit({
     type: "node.finished",
     ts: nowIso(),
-    key,
+    key: spec.key,
     seq,
-    label,
-    status: settled.status,
-    value: settled.value,
-    usage: settled.usage,
-    costUsd: settled.costUsd,
-    durationMs: Math.round(performance.now() - started),
-    attempts: settled.attempts,
-    error: settled.error,
+    label: spec.label,
+    status: result.status,
+    value: result.value,
+    usage: result.usage,
+    costUsd: result.costUsd,
+    durationMs: result.durationMs,
+    attempts: result.attempts,
+    error: result.error,
   });
-  return settled.value;
-}
-
-/** A node's final state after all its tries. `error` is set exactly when `value` is null. */
-interface Settled {
-  value: unknown;
-  status: NodeStatus;
-  error?: NodeError;
-  usage: Usage;
-  costUsd: number | null;
-  attempts: number;
-}
-
-function noResult(): Settled {
-  return { value: null, status: "failed", usage: emptyUsage(), costUsd: 0, attempts: 0 };
-}
-
-/**
- * Calls the backend until it gives a usable value: text, or output valid against the schema (up to
- * {@link SCHEMA_TRIES} tries, each retry told the previous try's validation errors).
- */
-async function dispatchWithRetries(
-  backend: Backend,
-  base: NodeRequest,
-  signal: AbortSignal,
-  runCancelled: () => boolean,
-): Promise<Settled> {
-  const settled = noResult();
-  let feedback: string | undefined;
-  while (settled.attempts < SCHEMA_TRIES) {
-    settled.attempts++;
-    const result = await backend.run({ ...base, attempt: settled.attempts, feedback }, signal);
-    settled.usage = addUsage(settled.usage, result.usage);
-    settled.costUsd = result.costUsd == null || settled.costUsd === null
-      ? null
-      : settled.costUsd + result.costUsd;
-    if (result.status !== "completed" || signal.aborted) {
-      // An abort that is not the run's own is the node's timeout, whatever the backend called it.
-      const status: NodeStatus = signal.aborted ? (runCancelled() ? "cancelled" : "timeout") : result.status;
-      const message = result.status === status && result.error?.message
-        ? result.error.message
-        : describeStatus(status, base.timeoutMs);
-      return { ...settled, status, error: { kind: result.error?.kind ?? status, message, retryable: false } };
-    }
-    if (!base.schema) return { ...settled, status: "completed", value: result.text ?? "" };
-    const output = result.output !== undefined ? result.output : parseJsonAnswer(result.text);
-    const errors = compileSchema(base.schema, { coerce: true }).check(output);
-    if (errors.length === 0) return { ...settled, status: "completed", value: output, error: undefined };
-    const mismatch = `Output does not match required schema: ${errors.join(", ")}`;
-    feedback = mismatch;
-    settled.error = {
-      kind: "schema",
-      message:
-        `agent({schema}): StructuredOutput retry cap (${SCHEMA_TRIES}) exceeded \u2014 ${settled.attempts} ` +
-        `failed calls with no valid output \u2014 last StructuredOutput error: ${mismatch}`,
-      retryable: false,
-    };
-  }
-  return settled;
-}
-
-function describeStatus(status: NodeStatus, timeoutMs: number | undefined): string {
-  if (status === "timeout") return `timed out${timeoutMs !== undefined ? ` after ${timeoutMs} ms` : ""}`;
-  if (status === "cancelled") return "cancelled";
-  return "the agent failed";
+  return result.value;
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { limitErrors } from "../runtime/limits.ts";
+import { limitErrors } from "../common/limits.ts";
 
 /** Output-token budget with reservations. */
 export class Budget {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { NodeError, NodeStatus, Usage } from "../backends/backend.ts";
+import type { NodeError, NodeStatus, Usage } from "../common/contract.ts";
 import type { AgentCallOptions } from "../protocol.ts";
 
 /** Final status of a run. */

@@ -10,8 +10,8 @@
  * ```
  * @module
  */
-import type { Backend, Usage } from "../backends/backend.ts";
-import { emptyUsage } from "../backends/backend.ts";
+import type { Backend } from "../backends/backend.ts";
+import { emptyUsage, type Usage } from "../common/contract.ts";
 import type { HostMessage, WireError, WorkerMessage, WorkflowReplyMessage } from "../protocol.ts";
 import { startSandboxWorker } from "../runtime/worker_source.ts";
 import { type NodeContext, runAgentNode } from "./agent_node.ts";
@@ -22,6 +22,9 @@ import { Journal } from "./journal.ts";
 import { NodeKeys } from "./node_key.ts";
 import { createRunDir, writeResult } from "./run_dir.ts";
 import { Scheduler } from "./scheduler.ts";
+import type { Dispatcher } from "./dispatch.ts";
+import { LocalDispatcher } from "./local.ts";
+import { NodeRunner } from "./node_runner.ts";
 
 /** Everything a run needs. The script must already have passed the static checks. */
 export interface RunOptions {
@@ -34,6 +37,8 @@ export interface RunOptions {
   hasArgs: boolean;
   backend: Backend;
   concurrency: number;
+  /** Where nodes run; default: this process, `concurrency` at a time, on `backend`. */
+  dispatcher?: Dispatcher;
   budget: number | null;
   /** Whole-run timeout in milliseconds. */
   timeoutMs?: number;
@@ -100,11 +105,10 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
   const nodes = new AbortController();
   const budget = new Budget(opts.budget);
   const ctx: NodeContext = {
-    backend: opts.backend,
-    scheduler: new Scheduler(opts.concurrency),
+    dispatcher: opts.dispatcher ??
+      new LocalDispatcher(new NodeRunner(opts.backend, opts.projectDir), new Scheduler(opts.concurrency)),
     budget,
     keys: new NodeKeys(),
-    cwd: opts.projectDir,
     signal: nodes.signal,
     emit,
     log,

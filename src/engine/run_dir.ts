@@ -5,7 +5,7 @@
  * @module
  */
 import { join, resolve } from "node:path";
-import { emptyUsage } from "../backends/backend.ts";
+import { emptyUsage } from "../common/contract.ts";
 import { nowIso } from "./events.ts";
 import { Journal } from "./journal.ts";
 import type { RunOutcome } from "./run.ts";

@@ -18,7 +18,7 @@ import type {
   WorkflowRequest,
 } from "../protocol.ts";
 import type { CombinatorDeps, Combinators } from "./combinators.ts";
-import type { LimitErrors } from "./limits.ts";
+import type { LimitErrors } from "../common/limits.ts";
 
 /** Starts the runtime: waits for the host's `start`, evaluates the body, reports `done`/`failed`. */
 export function workerMain(

@@ -10,7 +10,7 @@
  */
 import { makeCombinators } from "./combinators.ts";
 import { makeConsole } from "./console.ts";
-import { limitErrors } from "./limits.ts";
+import { limitErrors } from "../common/limits.ts";
 import { lockdown } from "./lockdown.ts";
 import { workerMain } from "./worker_main.ts";
 

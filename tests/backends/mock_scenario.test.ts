@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { Ajv } from "ajv";
-import type { NodeRequest, NodeResult } from "../../src/backends/backend.ts";
+import type { NodeRequest, TryResult } from "../../src/backends/backend.ts";
 import { MockBackend } from "../../src/backends/mock.ts";
 import type { Scenario } from "../../src/backends/mock_scenario.ts";
 
@@ -16,7 +16,7 @@ function request(fields: Partial<NodeRequest> = {}): NodeRequest {
   return { key: "node#1", prompt: "Say hello", label: "greet", cwd: "/tmp", attempt: 1, ...fields };
 }
 
-function run(backend: MockBackend, fields: Partial<NodeRequest> = {}): Promise<NodeResult> {
+function run(backend: MockBackend, fields: Partial<NodeRequest> = {}): Promise<TryResult> {
   return backend.run(request(fields), new AbortController().signal);
 }
 
@@ -118,11 +118,27 @@ Deno.test("default applies to unmatched calls, and may be a sequence", async () 
   assert.equal((await run(backend, { label: "c" })).text, "then replies");
 });
 
-Deno.test("fail gives status failed, error kind mock, not retryable, no text", async () => {
-  const backend = new MockBackend({ rules: [{ label: "x", fail: "executor exploded" }] });
+Deno.test("fail gives status failed, error kind executor (or errorKind, retryable by kind), no text", async () => {
+  const backend = new MockBackend({
+    rules: [
+      { label: "x", fail: "executor exploded" },
+      { label: "q", fail: "You exceeded your current quota", errorKind: "quota" },
+      { label: "r", fail: "429 Too Many Requests", errorKind: "rate_limit" },
+    ],
+  });
+  assert.deepEqual((await run(backend, { label: "q" })).error, {
+    kind: "quota",
+    message: "You exceeded your current quota",
+    retryable: false,
+  });
+  assert.deepEqual((await run(backend, { label: "r" })).error, {
+    kind: "rate_limit",
+    message: "429 Too Many Requests",
+    retryable: true,
+  });
   const result = await run(backend, { label: "x", prompt: "abcdefgh" });
   assert.equal(result.status, "failed");
-  assert.deepEqual(result.error, { kind: "mock", message: "executor exploded", retryable: false });
+  assert.deepEqual(result.error, { kind: "executor", message: "executor exploded", retryable: false });
   assert.equal(result.text, undefined);
   assert.equal(result.output, undefined);
   assert.deepEqual(result.usage, {
@@ -147,7 +163,7 @@ Deno.test("status forces timeout or failed, with a default or scripted message",
   assert.equal((await run(backend, { label: "t2" })).error?.message, "took too long");
   const f = await run(backend, { label: "f" });
   assert.equal(f.status, "failed");
-  assert.deepEqual(f.error, { kind: "mock", message: "mock: forced failure", retryable: false });
+  assert.deepEqual(f.error, { kind: "executor", message: "mock: forced failure", retryable: false });
 });
 
 Deno.test("reply on a schema node: JSON text becomes output, other text leaves output absent", async () => {

@@ -64,6 +64,11 @@ const cases: Array<[string, string, (path: string) => string]> = [
     (p) => `invalid mock scenario ${p}: rules[0].delayMs: `,
   ],
   [
+    "unknown error kind",
+    '{"rules": [{"label": "a", "fail": "x", "errorKind": "oops"}]}',
+    (p) => `invalid mock scenario ${p}: rules[0].errorKind: `,
+  ],
+  [
     "occurrence not positive",
     '{"rules": [{"label": "a", "occurrence": 0}]}',
     (p) => `invalid mock scenario ${p}: rules[0].occurrence: `,

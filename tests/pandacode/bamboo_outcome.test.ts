@@ -63,7 +63,7 @@ Deno.test("bamboo: the step limit stops a model that never stops calling tools",
   );
   const outcome = await runBamboo(bambooTask(tmp.ws, server), testContext(), { maxSteps: 4 });
   assert.equal(outcome.status, "failed");
-  assert.equal(outcome.error?.kind, "step_limit");
+  assert.equal(outcome.error?.kind, "turn_limit");
   assert.equal(server.requests.length, 4);
   assert.deepEqual(outcome.usage, {
     inputTokens: 12,
@@ -81,7 +81,7 @@ Deno.test("bamboo: an HTTP error half-way fails but keeps the usage so far", asy
   ]);
   const outcome = await runBamboo(bambooTask(tmp.ws, server), testContext());
   assert.equal(outcome.status, "failed");
-  assert.equal(outcome.error?.kind, "http_401");
+  assert.equal(outcome.error?.kind, "auth");
   assert.equal(outcome.error?.retryable, false);
   assert.deepEqual(outcome.usage, {
     inputTokens: 20,

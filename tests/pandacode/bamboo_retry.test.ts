@@ -46,7 +46,7 @@ Deno.test("bamboo: 400 fails at once without retry", async () => {
   const outcome = await runBamboo(bambooTask(tmp.ws, server, { model: "nope" }), testContext());
   assert.equal(outcome.status, "failed");
   assert.equal(server.requests.length, 1);
-  assert.equal(outcome.error?.kind, "http_400");
+  assert.equal(outcome.error?.kind, "invalid_request");
   assert.equal(outcome.error?.retryable, false);
   assert.match(outcome.error!.message, /model not supported: nope/);
   assert.equal(outcome.costUsd, null, "no price for a model other than the default");
@@ -61,7 +61,7 @@ Deno.test("bamboo: 503 on every attempt ends failed, retryable, after the bounde
   assert.equal(outcome.status, "failed");
   assert.equal(server.requests.length, 3);
   assert.deepEqual(outcome.error && { kind: outcome.error.kind, retryable: outcome.error.retryable }, {
-    kind: "http_503",
+    kind: "server_error",
     retryable: true,
   });
 });

@@ -67,8 +67,8 @@ Deno.test("bamboo submit: three invalid submissions fail the task", async () => 
   const outcome = await runBamboo(bambooTask(tmp.ws, server, { schema: SCHEMA }), testContext());
   assert.equal(outcome.status, "failed");
   assert.equal(server.requests.length, 3);
-  assert.equal(outcome.error?.kind, "schema_validation");
-  assert.equal(outcome.error?.retryable, true);
+  assert.equal(outcome.error?.kind, "schema");
+  assert.equal(outcome.error?.retryable, false, "schema tries belong to the engine");
   assert.match(outcome.error!.message, /3 submissions did not match the schema/);
   assert.equal(outcome.output, undefined);
 });

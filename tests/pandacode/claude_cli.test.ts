@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ReportSchema } from "../../pandacode/report.ts";
+import { ReportSchema } from "../../src/common/contract.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
 import { linesOf, runCli } from "./cli_support.ts";
 import { withClaudeSandbox } from "./claude_harness.ts";

@@ -100,7 +100,7 @@ Deno.test("stream: without a result the last assistant text is the answer", () =
   assert.equal(stream.finalText(), "second");
 });
 
-Deno.test("stream: a synthetic API-error message and an is_error result → api_error, retryable by status", () => {
+Deno.test("stream: a synthetic API-error message and an is_error result → a kind by status, retryable by kind", () => {
   const stream = new ClaudeStream();
   stream.push(JSON.stringify({
     type: "assistant",
@@ -114,7 +114,7 @@ Deno.test("stream: a synthetic API-error message and an is_error result → api_
   // A result that lost the status still fails with the message's status.
   const error = errorFromResult(result({ is_error: true, result: "API Error: 503 busy" }), stream.apiError);
   assert.deepEqual(error, {
-    kind: "api_error",
+    kind: "server_error",
     message: "claude: model API error 503 (api_error): API Error: 503 busy",
     retryable: true,
   });
@@ -128,7 +128,7 @@ Deno.test("stream: a synthetic API-error message and an is_error result → api_
     null,
   );
   assert.deepEqual(auth, {
-    kind: "api_error",
+    kind: "auth",
     message: "claude: model API error 401 (authentication_error): bad key",
     retryable: false,
   });
@@ -137,11 +137,11 @@ Deno.test("stream: a synthetic API-error message and an is_error result → api_
 Deno.test("stream: error subtypes map to kinds", () => {
   assert.equal(
     errorFromResult(result({ subtype: "error_max_turns", is_error: true }), null)?.kind,
-    "max_turns",
+    "turn_limit",
   );
   assert.equal(
     errorFromResult(result({ subtype: "error_max_budget_usd", is_error: true }), null)?.kind,
-    "budget",
+    "spending_limit",
   );
   assert.equal(
     errorFromResult(result({ subtype: "error_max_structured_output_retries", is_error: true }), null)?.kind,

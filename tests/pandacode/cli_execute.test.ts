@@ -7,8 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { executeTask } from "../../pandacode/cli/run.ts";
-import { type Executor, type ExecutorOutcome, type Task, zeroUsage } from "../../pandacode/executor.ts";
-import { ReportSchema } from "../../pandacode/report.ts";
+import type { Executor, ExecutorOutcome, Task } from "../../pandacode/executor.ts";
+import { emptyUsage, type NodeError } from "../../src/common/contract.ts";
+import { ReportSchema } from "../../src/common/contract.ts";
 
 async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "pandacode-exec-" });
@@ -35,7 +36,7 @@ function outcome(extra: Partial<ExecutorOutcome> = {}): ExecutorOutcome {
   return {
     status: "completed",
     text: "done",
-    usage: zeroUsage(),
+    usage: emptyUsage(),
     costUsd: 0.5,
     sessionId: "s-1",
     error: null,
@@ -94,7 +95,7 @@ Deno.test("an executor that throws (even synchronously) gives a failed report wi
     assert.equal(report.status, "failed");
     assert.deepEqual(report.error, { kind: "internal", message: "boom in the adapter", retryable: false });
     assert.equal(report.costUsd, null);
-    assert.deepEqual(report.usage, zeroUsage());
+    assert.deepEqual(report.usage, emptyUsage());
   });
 });
 
@@ -122,12 +123,12 @@ Deno.test("timeout: an executor that stops on the signal gets status timeout; it
         new Promise((resolve) => {
           ctx.signal.addEventListener("abort", () => {
             reason = ctx.signal.reason;
-            const usage = { ...zeroUsage(), inputTokens: 7 };
+            const usage = { ...emptyUsage(), inputTokens: 7 };
             resolve(
               outcome({
                 status: "failed",
                 usage,
-                error: { kind: "process", message: "killed", retryable: true },
+                error: { kind: "process_exit", message: "killed", retryable: false },
               }),
             );
           });
@@ -140,7 +141,7 @@ Deno.test("timeout: an executor that stops on the signal gets status timeout; it
     assert.deepEqual(report.error, {
       kind: "timeout",
       message: "task timed out after 150ms",
-      retryable: true,
+      retryable: false,
     });
     assert.equal(report.usage.inputTokens, 7);
     assert.ok(
@@ -152,7 +153,11 @@ Deno.test("timeout: an executor that stops on the signal gets status timeout; it
 
 Deno.test("timeout: the executor's own timeout error is kept when it reports status timeout", async () => {
   await inTempDir(async (dir) => {
-    const own = { kind: "timeout", message: "codex was killed after 1s of silence", retryable: true };
+    const own: NodeError = {
+      kind: "timeout",
+      message: "codex was killed after 1s of silence",
+      retryable: false,
+    };
     const executor: Executor = {
       run: (_task, ctx) =>
         new Promise((resolve) =>

@@ -8,7 +8,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ReportSchema } from "../../pandacode/report.ts";
+import { ReportSchema } from "../../src/common/contract.ts";
 import { feedStdin, isAlive, linesOf, runCli, spawnCli, waitFor, writeScript } from "./cli_support.ts";
 
 const EVENTS = [

@@ -21,7 +21,7 @@ Deno.test({
     }]);
     const outcome = await codexExecutor.run(env.task(), env.context());
     assert.equal(outcome.status, "failed");
-    assert.equal(outcome.error?.kind, "model_unavailable");
+    assert.equal(outcome.error?.kind, "server_error");
     assert.equal(outcome.error?.retryable, true);
     assert.match(outcome.error?.message ?? "", /^codex: .*the model exploded$/);
     assert.equal(outcome.error?.message.includes("\n"), false);
@@ -132,7 +132,7 @@ Deno.test({
     await Deno.writeTextFile(`${env.home}/config.toml`, `model_providers = "not a table"\n`);
     const outcome = await codexExecutor.run(env.task(), env.context());
     assert.equal(outcome.status, "failed");
-    assert.equal(outcome.error?.kind, "codex_error");
+    assert.equal(outcome.error?.kind, "process_exit");
     assert.match(outcome.error?.message ?? "", /^codex: Error loading config\.toml/);
     assert.equal(outcome.sessionId, null);
     assert.equal(env.server.requests.length, 0);
