@@ -1,6 +1,5 @@
 /**
- * pandacode's help texts, its version, and {@link UsageError}: the error for bad command lines, which
- * main.ts prints as one line on stderr with exit code 2.
+ * pandacode's help texts and its version (the shared `UsageError` is re-exported for its commands).
  *
  * @module
  */
@@ -8,24 +7,7 @@
 /** The pandacode version printed by `pandacode --version`. */
 export const PANDACODE_VERSION = "0.1.0";
 
-/** Exit code for bad usage (unknown flag, unknown runtime, missing key, invalid schema, …). */
-export const EXIT_USAGE = 2;
-
-/**
- * A bad command line or environment, reported as one line on stderr and exit code 2.
- *
- * @example
- * ```ts
- * throw new UsageError('unknown runtime "gpt" (use codex, claude or bamboo)');
- * ```
- */
-export class UsageError extends Error {
-  /** Creates the error; `message` is the whole line shown to the user (without the "pandacode:" prefix). */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+export { EXIT_USAGE, UsageError } from "../../src/common/cli_kit.ts";
 
 /** `pandacode --help`. */
 export const MAIN_HELP =

@@ -12,7 +12,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../common/cli_kit.ts";
 
 /** Parses `config.args` like node's `parseArgs`; bad usage throws a {@link UsageError}. */
 export function parseCommandArgs<T extends ParseArgsConfig>(

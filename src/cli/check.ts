@@ -6,7 +6,7 @@
  */
 import { checkScript } from "../script/analyze.ts";
 import { parseCommandArgs } from "./argv.ts";
-import { readTextOrUsage, UsageError } from "./usage_error.ts";
+import { readTextOrUsage, UsageError } from "../common/cli_kit.ts";
 
 /** Runs `odw check`; returns the exit code. */
 export async function checkCommand(argv: string[]): Promise<number> {

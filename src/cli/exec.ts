@@ -14,7 +14,7 @@ import { analyzeScript } from "../script/analyze.ts";
 import { parseDuration } from "../common/duration.ts";
 import { parseCommandArgs } from "./argv.ts";
 import { formatTokens, progressFor } from "./progress.ts";
-import { parseJsonOrUsage, positiveInt, readTextOrUsage, UsageError } from "./usage_error.ts";
+import { parseJsonOrUsage, positiveInt, readTextOrUsage, UsageError } from "../common/cli_kit.ts";
 
 /** Help text of `odw exec`. */
 export const EXEC_HELP = `Usage: odw exec <script.js> [options]   (or --script <path>)

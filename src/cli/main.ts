@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../common/cli_kit.ts";
 
 /** odw's version. */
 export const VERSION = "0.1.0";

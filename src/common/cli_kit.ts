@@ -1,11 +1,22 @@
 /**
- * Bad-usage errors for the odw CLI: thrown anywhere in a command, caught once in `main.ts`, printed
- * as one line on stderr with exit code 2 (never a stack trace).
+ * What both command lines (odw and pandacode) share: {@link UsageError}, thrown anywhere in a command,
+ * caught once in each `main.ts`, printed as one line on stderr with exit code 2 (never a stack
+ * trace), and the readers that turn unreadable files and bad JSON into such errors.
  *
  * @module
  */
 
-/** A mistake in how odw was called (bad flag, unreadable file, invalid JSON, refused script). */
+/** Exit code for bad usage (unknown flag, unreadable file, invalid JSON, refused script). */
+export const EXIT_USAGE = 2;
+
+/**
+ * A mistake in how a command was called; `message` is the whole line shown to the user.
+ *
+ * @example
+ * ```ts
+ * throw new UsageError('unknown runtime "gpt" (use codex, claude or bamboo)');
+ * ```
+ */
 export class UsageError extends Error {
   override name = "UsageError";
 }
