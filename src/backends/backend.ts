@@ -39,9 +39,23 @@ export interface TryResult {
   filesChanged?: string[];
 }
 
+/** A price per million tokens, with the date the table was last checked. */
+export interface Price {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  /** ISO date of the price table. */
+  asOf: string;
+}
+
 /** Something that runs one node try. Implementations must honour `signal` (abort → `cancelled`). */
 export interface Backend {
   /** Short name shown in the run record (`mock`, `pandacode`). */
   readonly name: string;
-  run(request: NodeRequest, signal: AbortSignal): Promise<TryResult>;
+  /**
+   * Runs one try. `onActivity` is called on every sign of life of the executor (an event, a line of
+   * output): the engine's stall detector kills a try that shows none for the stall timeout.
+   */
+  run(request: NodeRequest, signal: AbortSignal, onActivity?: () => void): Promise<TryResult>;
+  /** The price that applies to a node with this routing (null when unknown); for cost ceilings. */
+  priceOf?(routing: Pick<NodeRequest, "runtime" | "provider" | "model">): Price | null;
 }
