@@ -68,6 +68,10 @@ declare namespace odw {
     provider?: string;
     /** odw: time limit for this agent, as milliseconds or a duration text (`"90s"`, `"5m"`). */
     timeout?: string | number;
+    /** odw: kill a try that shows no sign of life for this long (default 5 min); it is retried. */
+    stallTimeout?: string | number;
+    /** odw: extra tries for retryable failures (rate limit, 5xx, network, stall); default 2. */
+    retries?: number;
   }
 
   /** The value an inline schema describes (best-effort; anything unusual becomes `any`). */

@@ -28,6 +28,10 @@ export interface AgentCallOptions {
   provider?: string;
   /** Per-node timeout: a duration string (`"90s"`) or milliseconds. */
   timeout?: string | number;
+  /** Per-node stall timeout (no sign of life for this long kills the try): a duration or milliseconds. */
+  stallTimeout?: string | number;
+  /** Extra tries for retryable failures (rate limit, 5xx, network, stall). */
+  retries?: number;
 }
 
 /** Host → worker: start the workflow. */

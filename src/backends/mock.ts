@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import { type NodeError, nodeError, type NodeStatus, type Usage } from "../common/contract.ts";
-import type { Backend, NodeRequest, TryResult } from "./backend.ts";
+import type { Backend, NodeRequest, Price, TryResult } from "./backend.ts";
 import type { MockResponse, MockRule, MockSequence, Scenario } from "./mock_scenario.ts";
 import { generateFromSchema, loadPatternSupport } from "./mock_schema.ts";
 import { abortStatus } from "../common/abort.ts";
@@ -75,6 +75,7 @@ export class MockBackend implements Backend {
   readonly #rules: CompiledRule[];
   readonly #default?: Entry;
   #defaultUses = 0;
+  readonly #price?: Price;
 
   /**
    * `scenario` must already be valid (`loadScenario`/`parseScenario` check it; validation lives there
@@ -89,20 +90,35 @@ export class MockBackend implements Backend {
       uses: 0,
     }));
     this.#default = checked.default;
+    if (checked.price) this.#price = { ...checked.price, asOf: "mock" };
+  }
+
+  /** The scenario's price (every route costs the same), or null when it sets none. */
+  priceOf(): Price | null {
+    return this.#price ?? null;
   }
 
   /** Runs one node try: picks the scripted response, waits as scripted, reports the result. */
-  async run(request: NodeRequest, signal: AbortSignal): Promise<TryResult> {
+  async run(request: NodeRequest, signal: AbortSignal, onActivity?: () => void): Promise<TryResult> {
     const started = performance.now();
     if (request.schema !== undefined && JSON.stringify(request.schema).includes('"pattern"')) {
       await loadPatternSupport();
     }
     const response = this.#select(request);
-    const aborted = response.hang === true
-      ? await waitOrAbort(undefined, signal)
-      : response.delayMs
-      ? await waitOrAbort(response.delayMs, signal)
-      : signal.aborted;
+    // A scripted heartbeat is the mock's sign of life while it waits (like a model streaming tokens).
+    const heartbeat = response.heartbeatMs && onActivity
+      ? setInterval(onActivity, response.heartbeatMs)
+      : undefined;
+    let aborted: boolean;
+    try {
+      aborted = response.hang === true
+        ? await waitOrAbort(undefined, signal)
+        : response.delayMs
+        ? await waitOrAbort(response.delayMs, signal)
+        : signal.aborted;
+    } finally {
+      clearInterval(heartbeat);
+    }
     const durationMs = Math.round(performance.now() - started);
     if (aborted || signal.aborted) return this.#interrupted(request, response, signal, durationMs);
     return this.#answer(request, response, durationMs);
@@ -136,7 +152,8 @@ export class MockBackend implements Backend {
       const message = response.fail ??
         (status === "timeout" ? "mock: forced timeout" : "mock: forced failure");
       const kind = response.errorKind ?? (status === "timeout" ? "timeout" : "executor");
-      return this.#result(request, response, durationMs, { status, error: nodeError(kind, message) }, "");
+      const error = nodeError(kind, message, response.retryAfterMs);
+      return this.#result(request, response, durationMs, { status, error }, "");
     }
     let text: string;
     let output: unknown;
@@ -195,7 +212,12 @@ export class MockBackend implements Backend {
       status: "completed",
       ...fields,
       usage,
-      costUsd: response.costUsd === undefined ? 0 : response.costUsd,
+      costUsd: response.costUsd !== undefined
+        ? response.costUsd
+        : this.#price
+        ? (usage.inputTokens * this.#price.inputPerMTok + usage.outputTokens * this.#price.outputPerMTok) /
+          1e6
+        : 0,
       durationMs,
       runtime: "mock",
       provider: request.provider ?? null,

@@ -20,6 +20,10 @@ export interface MockResponse {
   fail?: string;
   /** The error kind of a failure (default `executor`; e.g. `rate_limit`, `quota`), see the contract. */
   errorKind?: ErrorKind;
+  /** A failure's Retry-After, in milliseconds (the engine waits this long before retrying). */
+  retryAfterMs?: number;
+  /** While waiting (`delayMs`, `hang`), show a sign of life this often (resets the stall timeout). */
+  heartbeatMs?: number;
   /** Force this status (with a default message unless `fail` gives one). */
   status?: "failed" | "timeout";
   /** Wait this long before answering (abortable). */
@@ -63,6 +67,8 @@ export interface Scenario {
   rules?: MockRule[];
   /** Applies to calls no rule matched (otherwise the built-in derived behaviour applies). */
   default?: MockResponse | MockSequence;
+  /** The mock's price per million tokens: answers cost usage × price (unless `costUsd` says otherwise). */
+  price?: { inputPerMTok: number; outputPerMTok: number };
 }
 
 /** A scenario that could not be read or is not valid; `message` is one line fit for stderr. */
@@ -83,6 +89,8 @@ const responseShape = {
   output: z.unknown().optional(),
   fail: z.string().min(1).optional(),
   status: z.enum(["failed", "timeout"]).optional(),
+  retryAfterMs: count.optional(),
+  heartbeatMs: z.number().int().positive().optional(),
   errorKind: z.enum(Object.keys(ERROR_KINDS) as [ErrorKind, ...ErrorKind[]]).optional(),
   delayMs: count.optional(),
   hang: z.boolean().optional(),
@@ -161,6 +169,8 @@ const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   rules: z.array(ruleSchema).optional(),
   default: z.union([sequenceSchema, responseSchema]).optional(),
+  price: z.strictObject({ inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative() })
+    .optional(),
 });
 
 function formatPath(path: PropertyKey[]): string {

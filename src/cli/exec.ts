@@ -11,9 +11,11 @@ import { executeRun, type RunOutcome } from "../engine/run.ts";
 import { recordRefusal } from "../engine/run_dir.ts";
 import { defaultConcurrency } from "../engine/scheduler.ts";
 import { analyzeScript } from "../script/analyze.ts";
-import { parseDuration } from "../common/duration.ts";
+import { ConfigError, loadConfig, type OdwConfig } from "../engine/config.ts";
 import { parseCommandArgs } from "./argv.ts";
-import { formatTokens, progressFor } from "./progress.ts";
+import { durationFlag, GUARDRAIL_FLAGS, GUARDRAIL_HELP, guardrailOptions } from "./exec_guardrails.ts";
+import { summaryLine } from "./summary.ts";
+import { progressFor } from "./progress.ts";
 import { parseJsonOrUsage, positiveInt, readTextOrUsage, UsageError } from "../common/cli_kit.ts";
 
 /** Help text of `odw exec`. */
@@ -30,6 +32,7 @@ Options:
   --budget <tokens>        hard ceiling on output tokens for the whole run
   --timeout <duration>     stop the whole run after this long (e.g. 30s, 5m)
   --run-dir <dir>          where run records go (default .odw/runs)
+${GUARDRAIL_HELP}
   --json                   print one JSON object on stdout
   --quiet                  no live progress on stderr
   -h, --help               this help`;
@@ -53,6 +56,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       budget: { type: "string" },
       timeout: { type: "string" },
       "run-dir": { type: "string", default: ".odw/runs" },
+      ...GUARDRAIL_FLAGS,
       json: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -83,15 +87,9 @@ export async function execCommand(argv: string[]): Promise<number> {
   }
   const concurrency = positiveInt(values.concurrency, "--concurrency") ?? defaultConcurrency();
   const budget = positiveInt(values.budget, "--budget") ?? null;
-  let timeoutMs: number | undefined;
-  if (values.timeout !== undefined) {
-    try {
-      timeoutMs = parseDuration(values.timeout);
-    } catch (e) {
-      throw new UsageError(`--timeout: ${(e as Error).message}`);
-    }
-    if (timeoutMs <= 0) throw new UsageError(`--timeout must be longer than zero, got "${values.timeout}"`);
-  }
+  const timeoutMs = durationFlag(values.timeout, "--timeout");
+  const config = await loadConfigOrUsage(Deno.cwd());
+  const guardrails = guardrailOptions(values, config);
   const backend = await makeBackend(values.backend, values["mock-scenario"]);
   const runsDir = resolve(values["run-dir"]);
   try {
@@ -132,6 +130,7 @@ export async function execCommand(argv: string[]): Promise<number> {
       backend,
       concurrency,
       budget,
+      ...guardrails,
       timeoutMs,
       runsDir,
       projectDir: Deno.cwd(),
@@ -144,6 +143,16 @@ export async function execCommand(argv: string[]): Promise<number> {
   }
   report(outcome, values.json, values.quiet);
   return EXIT[outcome.status];
+}
+
+/** `.odw/config.json` of the project, or a one-line UsageError naming the bad key. */
+async function loadConfigOrUsage(projectDir: string): Promise<OdwConfig> {
+  try {
+    return await loadConfig(projectDir);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 async function makeBackend(name: string, scenarioPath: string | undefined): Promise<Backend> {
@@ -168,7 +177,10 @@ function report(outcome: RunOutcome, json: boolean, quiet = false): void {
       error: outcome.error ?? null,
       logs: outcome.logs,
       agentCount: outcome.agentCount,
+      nodes: outcome.nodes,
       usage: outcome.usage,
+      costUsd: outcome.costUsd,
+      byModel: outcome.byModel,
       durationMs: outcome.durationMs,
       runDir: outcome.runDir,
     }));
@@ -180,9 +192,5 @@ function report(outcome: RunOutcome, json: boolean, quiet = false): void {
     console.error(outcome.error);
   }
   if (quiet) return;
-  const tokens = outcome.usage.inputTokens + outcome.usage.outputTokens;
-  console.error(
-    `${outcome.status} · ${outcome.agentCount} agents · ${formatTokens(tokens)} tokens · ` +
-      `${(outcome.durationMs / 1000).toFixed(2)}s · ${outcome.runDir}`,
-  );
+  console.error(summaryLine(outcome));
 }

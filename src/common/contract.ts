@@ -113,6 +113,8 @@ export const ErrorSchema = z.object({
   kind: z.enum(KIND_NAMES),
   message: z.string(),
   retryable: z.boolean(),
+  /** How long the server asked to wait before another try (its Retry-After), when it said so. */
+  retryAfterMs: z.number().nonnegative().optional(),
 });
 /** The error block of a report or node result. */
 export type NodeError = z.infer<typeof ErrorSchema>;
@@ -124,8 +126,10 @@ export function oneLine(text: string, max = 500): string {
 }
 
 /** The error block for `kind`, its message on one line and `retryable` decided by the kind. */
-export function nodeError(kind: ErrorKind, message: string): NodeError {
-  return { kind, message: oneLine(message), retryable: isRetryable(kind) };
+export function nodeError(kind: ErrorKind, message: string, retryAfterMs?: number): NodeError {
+  const error: NodeError = { kind, message: oneLine(message), retryable: isRetryable(kind) };
+  if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
+  return error;
 }
 
 /** The whole report `pandacode run --json` prints. */
@@ -166,6 +170,10 @@ export const NodeSpecSchema = z.object({
   agentType: z.string().optional(),
   /** Per-node timeout in milliseconds (kills unconditionally). */
   timeoutMs: z.number().positive().optional(),
+  /** Kill a try that shows no sign of life for this long (retryable `stall`). */
+  stallTimeoutMs: z.number().positive().optional(),
+  /** Extra tries for retryable failures (rate limit, 5xx, network, stall). */
+  retries: z.number().int().nonnegative().optional(),
 });
 /** A validated node request. */
 export type NodeSpec = z.infer<typeof NodeSpecSchema>;

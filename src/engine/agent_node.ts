@@ -7,7 +7,11 @@
  * @module
  */
 import { limitErrors, MAX_AGENTS_PER_RUN } from "../common/limits.ts";
-import { addUsage, type Effort, type NodeSpec, type Usage } from "../common/contract.ts";
+import type { Effort, NodeSpec } from "../common/contract.ts";
+import type { Price } from "../backends/backend.ts";
+import { type Admission, admit, type Ceilings, settle } from "./admission.ts";
+import type { CostCeiling } from "./cost_ceiling.ts";
+import type { RunTotals } from "./run_totals.ts";
 import type { AgentCallOptions, AgentRequestMessage } from "../protocol.ts";
 import { parseDuration } from "../common/duration.ts";
 import type { Budget } from "./budget.ts";
@@ -28,6 +32,11 @@ export { SCHEMA_TRIES } from "./node_runner.ts";
 export interface NodeContext {
   dispatcher: Dispatcher;
   budget: Budget;
+  /** The `--max-cost` ceiling, when the run has one. */
+  cost?: CostCeiling;
+  /** The price of a node's route (null when unknown). */
+  priceOf(spec: NodeSpec): Price | null;
+  totals: RunTotals;
   keys: NodeKeys;
   /** Aborted when the run ends or is cancelled. */
   signal: AbortSignal;
@@ -37,7 +46,6 @@ export interface NodeContext {
   agentCount: number;
   /** Agents that were called but have not reserved their budget allowance yet. */
   contenders: number;
-  usage: Usage;
 }
 
 /** The label shown for a node: its `label` option, else the prompt's first 60 characters, spaces folded. */
@@ -75,17 +83,29 @@ async function schemaRefusal(schema: unknown): Promise<string | null> {
     "The subagent was not started \u2014 fix the schema and call agent() again.";
 }
 
-function timeoutOf(options: AgentCallOptions): number | undefined {
-  if (options.timeout === undefined) return undefined;
-  if (typeof options.timeout === "number") {
-    if (!(options.timeout > 0)) throw new TypeError(`agent() option "timeout" must be positive`);
-    return options.timeout;
+/** A duration option (`timeout`, `stallTimeout`) in milliseconds: a duration string or a number. */
+function durationOption(options: AgentCallOptions, name: "timeout" | "stallTimeout"): number | undefined {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  if (typeof value === "number") {
+    if (!(value > 0)) throw new TypeError(`agent() option "${name}" must be positive`);
+    return value;
   }
   try {
-    return parseDuration(options.timeout);
+    return parseDuration(value);
   } catch (e) {
-    throw new TypeError(`agent() option "timeout": ${(e as Error).message}`);
+    throw new TypeError(`agent() option "${name}": ${(e as Error).message}`);
   }
+}
+
+/** The `retries` option: a whole number from 0 to 10. */
+function retriesOption(options: AgentCallOptions): number | undefined {
+  const value = options.retries;
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0 || value > 10) {
+    throw new TypeError(`agent() option "retries" must be a whole number from 0 to 10`);
+  }
+  return value;
 }
 
 /**
@@ -98,7 +118,10 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   // (synchronously, so concurrent calls cannot slip past the cap); schema problems come after.
   if (ctx.agentCount >= MAX_AGENTS_PER_RUN) throw limitErrors().agentCap();
   ctx.budget.assertOpen();
-  const timeoutMs = timeoutOf(options);
+  ctx.cost?.assertOpen();
+  const timeoutMs = durationOption(options, "timeout");
+  const stallTimeoutMs = durationOption(options, "stallTimeout");
+  const retries = retriesOption(options);
   ctx.agentCount++;
   const seq = ctx.agentCount;
   if (options.schema !== undefined) {
@@ -122,8 +145,16 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     isolation: options.isolation === "worktree" ? "worktree" : undefined,
     agentType: options.agentType,
     timeoutMs,
+    stallTimeoutMs,
+    retries,
   };
-  let allowance: number | undefined;
+  let admission: Admission | undefined;
+  const ceilings: Ceilings = {
+    budget: ctx.budget,
+    cost: ctx.cost,
+    priceOf: ctx.priceOf,
+    contenders: () => ctx.contenders,
+  };
   ctx.contenders++;
   let contending = true;
   const stopContending = () => {
@@ -136,12 +167,8 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
       signal: ctx.signal,
       admit: async (freeSlots) => {
         try {
-          for (;;) {
-            ctx.budget.assertOpen();
-            allowance = ctx.budget.reserve(freeSlots, ctx.contenders);
-            if (allowance !== 0) return allowance;
-            await ctx.budget.nextSettle();
-          }
+          admission = await admit(ceilings, spec, freeSlots);
+          return admission.tokens;
         } finally {
           stopContending();
         }
@@ -162,8 +189,8 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   } finally {
     stopContending();
   }
-  ctx.budget.settle(allowance, result.usage.outputTokens);
-  ctx.usage = addUsage(ctx.usage, result.usage);
+  const cost = settle(ceilings, admission, result);
+  ctx.totals.add(spec.label, result, cost);
   if (result.error) ctx.log(`[${spec.label}] failed: ${result.error.message}`);
   ctx.emit({
     type: "node.finished",
@@ -174,7 +201,10 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     status: result.status,
     value: result.value,
     usage: result.usage,
-    costUsd: result.costUsd,
+    costUsd: cost,
+    runtime: result.runtime,
+    provider: result.provider ?? undefined,
+    model: result.model ?? undefined,
     durationMs: result.durationMs,
     attempts: result.attempts,
     error: result.error,

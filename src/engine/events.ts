@@ -65,6 +65,10 @@ export interface NodeFinishedEvent {
   durationMs: number;
   attempts: number;
   error?: NodeError;
+  /** The routing that actually ran (as the executor reported it). */
+  runtime?: string;
+  provider?: string;
+  model?: string;
 }
 
 /** `run.finished`: the last line of a journal that ended normally. */
@@ -76,6 +80,10 @@ export interface RunFinishedEvent {
   error?: string;
   usage: Usage;
   agentCount: number;
+  /** Nodes by how they ended. */
+  nodes?: Record<NodeStatus, number>;
+  /** Cost of all nodes in USD (null when some node's cost is unknown). */
+  costUsd?: number | null;
   durationMs: number;
 }
 

@@ -1,7 +1,9 @@
 /**
  * The local dispatcher: nodes run in this process's {@link NodeRunner}, at most `capacity` at a time
- * (the run's global cap, a FIFO {@link Scheduler}). A node first waits for its slot, then is admitted
- * (its budget allowance reserved), then runs; the slot is given back when it ends.
+ * (the run's global cap, a FIFO {@link Scheduler}), and at most the configured number per runtime and
+ * per provider. A node first waits for its runtime's and provider's slots, then for a global slot (so a
+ * node held back by its provider's cap never blocks a global slot others could use), then is admitted
+ * (its budget allowance reserved), then runs; the slots are given back when it ends.
  *
  * @example
  * ```ts
@@ -13,19 +15,52 @@
 import type { NodeResult, NodeSpec } from "../common/contract.ts";
 import type { Dispatcher, DispatchHooks } from "./dispatch.ts";
 import type { NodeRunner } from "./node_runner.ts";
-import type { Scheduler } from "./scheduler.ts";
+import { Scheduler } from "./scheduler.ts";
+
+/** Caps on concurrent nodes per runtime and per provider (`.odw/config.json` "concurrency"). */
+export interface RouteCaps {
+  runtimes?: Record<string, number>;
+  providers?: Record<string, number>;
+}
 
 /** Runs nodes in-process under the run's concurrency cap. */
 export class LocalDispatcher implements Dispatcher {
   readonly runner: NodeRunner;
   readonly scheduler: Scheduler;
+  readonly #caps: RouteCaps;
+  readonly #routeSchedulers = new Map<string, Scheduler>();
 
-  constructor(runner: NodeRunner, scheduler: Scheduler) {
+  constructor(runner: NodeRunner, scheduler: Scheduler, caps: RouteCaps = {}) {
     this.runner = runner;
     this.scheduler = scheduler;
+    this.#caps = caps;
+  }
+
+  /** The capped schedulers a node must pass: its runtime's, then its provider's (when capped). */
+  #routeGates(spec: NodeSpec): Scheduler[] {
+    const gates: Scheduler[] = [];
+    const gate = (id: string, cap: number | undefined) => {
+      if (cap === undefined) return;
+      let scheduler = this.#routeSchedulers.get(id);
+      if (!scheduler) this.#routeSchedulers.set(id, scheduler = new Scheduler(cap));
+      gates.push(scheduler);
+    };
+    if (spec.runtime) gate(`runtime:${spec.runtime}`, this.#caps.runtimes?.[spec.runtime]);
+    if (spec.provider) gate(`provider:${spec.provider}`, this.#caps.providers?.[spec.provider]);
+    return gates;
   }
 
   async dispatch(spec: NodeSpec, hooks: DispatchHooks): Promise<NodeResult> {
+    const releases: Array<() => void> = [];
+    try {
+      for (const gate of this.#routeGates(spec)) releases.push(await gate.acquire());
+      return await this.#dispatchWithSlot(spec, hooks);
+    } finally {
+      for (const release of releases.reverse()) release();
+    }
+  }
+
+  async #dispatchWithSlot(spec: NodeSpec, hooks: DispatchHooks): Promise<NodeResult> {
     const release = await this.scheduler.acquire();
     try {
       const maxOutputTokens = await hooks.admit(this.scheduler.capacity - this.scheduler.running + 1);

@@ -1,10 +1,14 @@
 /**
- * One node, wherever it is executed: backend tries, then schema checking. The engine's schema tries
- * live here and only here ({@link SCHEMA_TRIES}, each retry told the previous try's validation errors);
- * an executor makes at most one structured-output attempt per try, so one node never becomes more
- * than `SCHEMA_TRIES` executor runs for its schema.
+ * One node, wherever it is executed: backend tries, then schema checking. Every retry of a node
+ * lives here and only here:
+ * - the engine's schema tries ({@link SCHEMA_TRIES}, each told the previous try's validation errors;
+ *   an executor makes at most one structured-output attempt per try);
+ * - retries of transient failures (retryable kinds: rate limit, 5xx, network, stall), up to the
+ *   node's `retries` with backoff honouring Retry-After.
  *
- * The per-node timeout is enforced here too: it aborts the try, and the node ends `timeout`.
+ * Each try runs under the stall watch (no sign of life for the stall timeout → killed, kind `stall`)
+ * and the run's circuit breaker (a route whose account is out of quota or authorisation is not
+ * dispatched again). The per-node timeout kills unconditionally: the node ends `timeout`.
  *
  * @example
  * ```ts
@@ -15,6 +19,7 @@
  */
 import type { Backend, NodeRequest, TryResult } from "../backends/backend.ts";
 import {
+  ACCOUNT_KINDS,
   addUsage,
   emptyUsage,
   type NodeError,
@@ -24,6 +29,15 @@ import {
   type NodeStatus,
 } from "../common/contract.ts";
 import { compileSchema, parseJsonAnswer } from "../common/json_schema.ts";
+import {
+  backoffMs,
+  CircuitBreaker,
+  DEFAULT_RETRIES,
+  DEFAULT_STALL_TIMEOUT_MS,
+  routeOf,
+  sleep,
+  StallWatch,
+} from "./guardrails.ts";
 
 /** Tries per node when the output does not match its schema (the built-in's retry cap). */
 export const SCHEMA_TRIES = 5;
@@ -36,14 +50,33 @@ export interface RunNodeOptions {
   maxOutputTokens?: number;
 }
 
+/** How a runner treats failures; every field has a default. Per-node values in the spec win. */
+export interface RunnerPolicy {
+  /** Extra tries for retryable failures (default {@link DEFAULT_RETRIES}). */
+  retries?: number;
+  /** Default stall timeout (default {@link DEFAULT_STALL_TIMEOUT_MS}). */
+  stallTimeoutMs?: number;
+  /** First backoff between retries, doubled per retry (default 1000 ms); a Retry-After wins. */
+  retryBaseMs?: number;
+  /** The run's quota circuit breaker (one per run, shared by every node). */
+  breaker?: CircuitBreaker;
+}
+
 /** Runs nodes on one backend in one directory. */
 export class NodeRunner {
   readonly backend: Backend;
   readonly cwd: string;
+  readonly policy: Required<RunnerPolicy>;
 
-  constructor(backend: Backend, cwd: string) {
+  constructor(backend: Backend, cwd: string, policy: RunnerPolicy = {}) {
     this.backend = backend;
     this.cwd = cwd;
+    this.policy = {
+      retries: policy.retries ?? DEFAULT_RETRIES,
+      stallTimeoutMs: policy.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+      retryBaseMs: policy.retryBaseMs ?? 1000,
+      breaker: policy.breaker ?? new CircuitBreaker(),
+    };
   }
 
   /** Runs `spec` to its final result. Never rejects: a backend that throws is a failed node. */
@@ -68,29 +101,60 @@ export class NodeRunner {
     return { ...result, durationMs: Math.round(performance.now() - started) };
   }
 
+  /** One try under the stall watch; a stalled try is a failed one with the retryable kind `stall`. */
+  async #try(request: NodeRequest, signal: AbortSignal): Promise<TryResult> {
+    const stallMs = request.stallTimeoutMs ?? this.policy.stallTimeoutMs;
+    const watch = new StallWatch(stallMs);
+    try {
+      const got = await this.backend.run(request, AbortSignal.any([signal, watch.signal]), watch.touch);
+      if (!watch.fired || signal.aborted) return got;
+      const error = nodeError("stall", `no sign of life for ${stallMs} ms; killed`);
+      return { ...got, status: "failed", error };
+    } finally {
+      watch.stop();
+    }
+  }
+
   async #tries(
     base: NodeRequest,
     signal: AbortSignal,
     runSignal: AbortSignal,
     tally: Tally,
   ): Promise<NodeResult> {
+    const route = routeOf(base);
+    const retries = base.retries ?? this.policy.retries;
     let feedback: string | undefined;
     let mismatch: NodeError | undefined;
-    while (tally.attempts < SCHEMA_TRIES) {
-      const attempt = tally.attempts + 1;
-      const got = await this.backend.run({ ...base, attempt, feedback }, signal);
+    let schemaTries = 0;
+    let transientRetries = 0;
+    while (schemaTries < SCHEMA_TRIES) {
+      const stopped = this.policy.breaker.check(route);
+      if (stopped) return tally.result("failed", null, stopped);
+      const got = await this.#try({ ...base, attempt: tally.attempts + 1, feedback }, signal);
       tally.add(got);
-      if (got.status !== "completed" || signal.aborted) {
+      if (signal.aborted) {
         // An abort that is not the run's own is the node's timeout, whatever the backend called it.
-        const status: NodeStatus = signal.aborted
-          ? (runSignal.aborted ? "cancelled" : "timeout")
-          : got.status;
-        const error = got.status === status && got.error ? got.error : nodeError(
-          status === "completed" ? "internal" : status === "failed" ? "executor" : status,
-          describeStatus(status, base.timeoutMs),
-        );
+        const status: NodeStatus = runSignal.aborted ? "cancelled" : "timeout";
+        const error = got.status === status && got.error
+          ? got.error
+          : nodeError(status, describeStatus(status, base.timeoutMs));
         return tally.result(status, null, error);
       }
+      if (got.status !== "completed") {
+        const error = got.error ??
+          nodeError(
+            got.status === "failed" ? "executor" : got.status,
+            describeStatus(got.status, base.timeoutMs),
+          );
+        // mutated
+        if (!error.retryable || got.status !== "failed" || transientRetries >= retries) {
+          return tally.result(got.status, null, error);
+        }
+        transientRetries++;
+        await sleep(backoffMs(transientRetries, this.policy.retryBaseMs, error.retryAfterMs), signal);
+        continue;
+      }
+      schemaTries++;
       if (!base.schema) return tally.result("completed", got.text ?? "");
       const output = got.output !== undefined ? got.output : parseJsonAnswer(got.text);
       const errors = compileSchema(base.schema, { coerce: true }).check(output);
@@ -98,7 +162,7 @@ export class NodeRunner {
       feedback = `Output does not match required schema: ${errors.join(", ")}`;
       mismatch = nodeError(
         "schema",
-        `agent({schema}): StructuredOutput retry cap (${SCHEMA_TRIES}) exceeded \u2014 ${attempt} ` +
+        `agent({schema}): StructuredOutput retry cap (${SCHEMA_TRIES}) exceeded \u2014 ${schemaTries} ` +
           `failed calls with no valid output \u2014 last StructuredOutput error: ${feedback}`,
       );
     }

@@ -10,24 +10,21 @@
  * ```
  * @module
  */
-import type { Backend } from "../backends/backend.ts";
-import { emptyUsage, type Usage } from "../common/contract.ts";
+import type { Usage } from "../common/contract.ts";
 import type { HostMessage, WireError, WorkerMessage, WorkflowReplyMessage } from "../protocol.ts";
 import { startSandboxWorker } from "../runtime/worker_source.ts";
-import { type NodeContext, runAgentNode } from "./agent_node.ts";
-import { Budget } from "./budget.ts";
+import { runAgentNode } from "./agent_node.ts";
 import { resolveChildWorkflow } from "./child_workflows.ts";
 import { nowIso, type RunEvent, type RunStatus } from "./events.ts";
 import { Journal } from "./journal.ts";
-import { NodeKeys } from "./node_key.ts";
 import { createRunDir, writeResult } from "./run_dir.ts";
-import { Scheduler } from "./scheduler.ts";
-import type { Dispatcher } from "./dispatch.ts";
-import { LocalDispatcher } from "./local.ts";
-import { NodeRunner } from "./node_runner.ts";
+import { type NodeOptions, nodeVerdict, setUpNodes } from "./run_nodes.ts";
+import type { NodeCounts, RouteTotals } from "./run_totals.ts";
 
 /** Everything a run needs. The script must already have passed the static checks. */
-export interface RunOptions {
+export interface RunOptions extends NodeOptions {
+  /** Any failed or timed-out node fails the run (`--strict`). */
+  strict?: boolean;
   scriptPath: string;
   source: string;
   /** Body from `analyzeScript()`. */
@@ -35,11 +32,6 @@ export interface RunOptions {
   name: string;
   args?: unknown;
   hasArgs: boolean;
-  backend: Backend;
-  concurrency: number;
-  /** Where nodes run; default: this process, `concurrency` at a time, on `backend`. */
-  dispatcher?: Dispatcher;
-  budget: number | null;
   /** Whole-run timeout in milliseconds. */
   timeoutMs?: number;
   /** Root of run records (`.odw/runs`). */
@@ -64,7 +56,13 @@ export interface RunOutcome {
   error?: string;
   logs: string[];
   agentCount: number;
+  /** Nodes by how they ended. */
+  nodes: NodeCounts;
   usage: Usage;
+  /** Cost of all nodes in USD (null when some node's cost is unknown). */
+  costUsd: number | null;
+  /** Tokens and cost per runtime/model. */
+  byModel: RouteTotals[];
   durationMs: number;
 }
 
@@ -103,19 +101,9 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     emit({ type: "log", ts: nowIso(), message });
   };
   const nodes = new AbortController();
-  const budget = new Budget(opts.budget);
-  const ctx: NodeContext = {
-    dispatcher: opts.dispatcher ??
-      new LocalDispatcher(new NodeRunner(opts.backend, opts.projectDir), new Scheduler(opts.concurrency)),
-    budget,
-    keys: new NodeKeys(),
-    signal: nodes.signal,
-    emit,
-    log,
-    agentCount: 0,
-    contenders: 0,
-    usage: emptyUsage(),
-  };
+  const runNodes = setUpNodes(opts, nodes.signal, emit, log);
+  const { ctx } = runNodes;
+  const budget = ctx.budget;
   emit({
     type: "run.started",
     ts: nowIso(),
@@ -239,16 +227,21 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
   // Nodes the script left running are cancelled and still journaled.
   nodes.abort("cancelled");
   await Promise.allSettled([...inFlight]);
+  const verdict = nodeVerdict(end, runNodes, opts.strict === true);
+  const { totals } = ctx;
   const outcome: RunOutcome = {
     runId,
     runDir,
     name: opts.name,
-    status: end.status,
+    status: verdict.status,
     result: end.result,
-    error: end.error,
+    error: verdict.error,
     logs,
     agentCount: ctx.agentCount,
-    usage: ctx.usage,
+    nodes: { ...totals.counts },
+    usage: totals.usage,
+    costUsd: totals.costUsd,
+    byModel: totals.routes,
     durationMs: Math.round(performance.now() - started),
   };
   emit({
@@ -259,6 +252,8 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     error: outcome.error,
     usage: outcome.usage,
     agentCount: outcome.agentCount,
+    nodes: outcome.nodes,
+    costUsd: outcome.costUsd,
     durationMs: outcome.durationMs,
   });
   await journal.close();

@@ -155,8 +155,13 @@ export function workerMain(
     }
     if (typeof o.label === "string") o.label = o.label.replace(/\s+/g, " ").trim();
     if (o.schema === null) delete o.schema;
-    if (o.timeout !== undefined && typeof o.timeout !== "string" && typeof o.timeout !== "number") {
-      throw new TypeError(`agent() option "timeout" must be a duration string or milliseconds`);
+    for (const name of ["timeout", "stallTimeout"]) {
+      if (o[name] !== undefined && typeof o[name] !== "string" && typeof o[name] !== "number") {
+        throw new TypeError(`agent() option "${name}" must be a duration string or milliseconds`);
+      }
+    }
+    if (o.retries !== undefined && typeof o.retries !== "number") {
+      throw new TypeError(`agent() option "retries" must be a number`);
     }
     try {
       return JSON.parse(JSON.stringify(o));

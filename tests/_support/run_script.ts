@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { MockBackend } from "../../src/backends/mock.ts";
 import { parseScenario, type Scenario } from "../../src/backends/mock_scenario.ts";
 import type { RunEvent } from "../../src/engine/events.ts";
-import { executeRun, type RunOutcome } from "../../src/engine/run.ts";
+import { executeRun, type RunOptions, type RunOutcome } from "../../src/engine/run.ts";
+import type { Backend } from "../../src/backends/backend.ts";
 import { analyzeScript } from "../../src/script/analyze.ts";
 
 /** Options of {@link runScript}. */
@@ -20,6 +21,10 @@ export interface RunScriptOptions {
   timeoutMs?: number;
   /** Extra files to create in the project dir before the run (relative path → content). */
   files?: Record<string, string>;
+  /** Wraps the mock backend (e.g. to count or observe tries). */
+  wrapBackend?: (backend: Backend) => Backend;
+  /** Guardrail options passed to the run as they are. */
+  run?: Pick<RunOptions, "strict" | "maxCostUsd" | "policy" | "caps">;
 }
 
 /** What a test gets back. */
@@ -53,7 +58,10 @@ export async function runScript(source: string, opts: RunScriptOptions = {}): Pr
       name: analysis.meta.name,
       args: opts.args,
       hasArgs: "args" in opts,
-      backend: new MockBackend(opts.scenario && parseScenario(opts.scenario)),
+      backend: (opts.wrapBackend ?? ((b) => b))(
+        new MockBackend(opts.scenario && parseScenario(opts.scenario)),
+      ),
+      ...opts.run,
       concurrency: opts.concurrency ?? 4,
       budget: opts.budget ?? null,
       timeoutMs: opts.timeoutMs,

@@ -120,6 +120,21 @@ const CASES: Array<{ what: string; argv: string[]; stderr: RegExp }> = [
     stderr: /^odw: cannot create run directory .*ok\.js: a file is in the way$/,
   },
   {
+    what: "--max-cost not an amount",
+    argv: ["exec", "ok.js", "--max-cost", "cheap"],
+    stderr: /^odw: --max-cost must be a positive amount in USD, got "cheap"$/,
+  },
+  {
+    what: "--retries out of range",
+    argv: ["exec", "ok.js", "--retries", "99"],
+    stderr: /^odw: --retries must be a whole number from 0 to 10, got "99"$/,
+  },
+  {
+    what: "--stall-timeout not a duration",
+    argv: ["exec", "ok.js", "--stall-timeout", "soon"],
+    stderr: /^odw: --stall-timeout: invalid duration "soon"/,
+  },
+  {
     what: "unknown command",
     argv: ["frobnicate"],
     stderr: /^odw: unknown command "frobnicate" \(try odw --help\)$/,
@@ -162,6 +177,34 @@ Deno.test("bad input: one line on stderr, exit 2, nothing on stdout, no stack, n
       assert.ok(!/internal error/.test(run.stderr), `${what}: ${run.stderr}`);
     });
     assert.deepEqual(await project.runIds(), [], "bad input must not leave run records");
+  });
+});
+
+Deno.test("a bad .odw/config.json: one line per bad key, exit 2, no run record", async () => {
+  await withProject(async (project) => {
+    await project.write("ok.js", workflowSource("return 1;"));
+    await project.write(
+      ".odw/config.json",
+      JSON.stringify({
+        defaults: { effort: "huge", retries: 1 },
+        phases: { Review: { modle: "x" } },
+        extra: 1,
+      }),
+    );
+    const run = await project.odw(["exec", "ok.js"]);
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(run.stdout, "");
+    const lines = run.stderr.trimEnd().split("\n");
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(lines[0], /^odw: invalid .*\.odw\/config\.json: /);
+    for (const key of [/unknown key "extra"/, /defaults\.effort: /, /phases\.Review: unknown key "modle"/]) {
+      assert.match(lines[0], key);
+    }
+    await project.write(".odw/config.json", "{ not json");
+    const broken = await project.odw(["exec", "ok.js"]);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /^odw: invalid .*config\.json: not JSON/);
+    assert.deepEqual(await project.runIds(), []);
   });
 });
 

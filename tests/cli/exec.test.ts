@@ -232,3 +232,42 @@ Deno.test("the result passes through JSON: NaN/Infinity become null, undefined i
     assert.equal(bigint.json?.error, "TypeError: JSON.stringify cannot serialize BigInt.");
   });
 });
+
+Deno.test("failed nodes are counted in the summary and --json; --strict fails the run (exit 1); cost per model", async () => {
+  await withProject(async (project) => {
+    await project.write(
+      "wf.js",
+      workflowSource(
+        `return [await agent("a", { label: "good", model: "m1" }), await agent("b", { label: "bad", model: "m2" })];`,
+      ),
+    );
+    await project.write(
+      "scenario.json",
+      JSON.stringify({
+        price: { inputPerMTok: 1, outputPerMTok: 10 },
+        rules: [{ label: "bad", fail: "it broke" }],
+      }),
+    );
+    const base = ["exec", "wf.js", "--mock-scenario", "scenario.json"];
+    const lax = await project.odw(base);
+    assert.equal(lax.code, 0, lax.stderr);
+    const summary = lax.stderr.trimEnd().split("\n").filter((l) => /^completed · /.test(l));
+    assert.equal(summary.length, 1, lax.stderr);
+    assert.match(summary[0], /^completed · 2 agents: 1 completed, 1 failed · \d+ tokens · \$0\.\d{4} · /);
+    assert.match(
+      lax.stderr,
+      /\n {2}mock\/m1: 1 node · \d+ tokens · \$0\.\d{4}\n {2}mock\/m2: 1 node · \d+ tokens · \$0\.0000/,
+    );
+
+    const json = await project.odw([...base, "--json"]);
+    assert.equal(json.code, 0);
+    assert.deepEqual(json.json?.nodes, { completed: 1, failed: 1, timeout: 0, cancelled: 0 });
+    assert.equal(typeof json.json?.costUsd, "number");
+    assert.deepEqual((json.json?.byModel as Array<{ model: string }>).map((r) => r.model), ["m1", "m2"]);
+
+    const strict = await project.odw([...base, "--strict"]);
+    assert.equal(strict.code, 1, strict.stderr);
+    assert.match(strict.stderr, /^strict: 1 node failed; first: \[bad\] it broke$/m);
+    assert.equal(strict.stdout, "");
+  });
+});

@@ -40,7 +40,7 @@ Deno.test("non-TTY progress: plain lines for phases, logs and node failures, the
     ]);
     assert.match(
       lines.at(-1)!,
-      /^completed · 3 agents · \d+ tokens · \d+\.\d\ds · .*\.odw\/runs\/\d{8}-\d{6}-[0-9a-f]{6}$/,
+      /^completed · 3 agents: 2 completed, 1 failed · \d+ tokens · \$0\.0000 · \d+\.\d\ds · .*\.odw\/runs\/\d{8}-\d{6}-[0-9a-f]{6}$/,
     );
     assert.ok(!run.stderr.includes("\x1b["), "no terminal escapes when stderr is not a TTY");
 
@@ -104,7 +104,7 @@ ${BODY}`;
       );
       assert.ok(out.includes("\x1b[2K"), "the status line is redrawn in place");
       assert.ok(out.includes("[flaky] failed: rate limited"));
-      assert.match(out, /completed · 3 agents · \d+ tokens/);
+      assert.match(out, /completed · 3 agents: 2 completed, 1 failed · \d+ tokens · \$0\.0000/);
       assert.ok(out.includes('"flaky": null'), "the result is printed");
     });
   },

@@ -219,7 +219,7 @@ Deno.test("an uncaught sandbox error fails the run with one clear line and exit 
     assert.equal(human.stdout, "");
     const lines = human.stderr.trimEnd().split("\n");
     assert.match(lines[0], UNCAUGHT[0].error);
-    assert.match(lines[1], /^failed · 0 agents · 0 tokens · \d+\.\d\ds · .*\.odw\/runs\//);
+    assert.match(lines[1], /^failed · 0 agents · 0 tokens · \$0\.0000 · \d+\.\d\ds · .*\.odw\/runs\//);
     assert.equal(lines.length, 2, human.stderr);
   });
 });
