@@ -25,6 +25,11 @@ export interface Task {
   maxOutputTokens?: number;
   /** Base URL override for the model endpoint (`--base-url`). */
   baseUrl?: string;
+  /**
+   * Transport retries of one model call (bamboo: HTTP 429/5xx and network errors; `--retries`,
+   * default 4). odw sets 0: under odw the engine owns retries.
+   */
+  retries?: number;
   /** Environment for child processes and key lookup (defaults to the process env). */
   env: Record<string, string>;
   /**
@@ -54,6 +59,8 @@ export interface ExecutorContext {
   signal: AbortSignal;
   /** Progress/diagnostic line to stderr (never stdout). */
   log(message: string): void;
+  /** A sign of life (an event, a streamed chunk): odw's stall detector resets on it. */
+  activity?(): void;
 }
 
 /** One runtime adapter. */

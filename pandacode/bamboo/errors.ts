@@ -10,7 +10,7 @@
 import { APICallError, InvalidResponseDataError, JSONParseError, TypeValidationError } from "ai";
 import { type NodeError, nodeError } from "../../src/common/contract.ts";
 import { classifyApiFailure } from "../errors.ts";
-import { NetworkError } from "./retry_fetch.ts";
+import { NetworkError, retryAfterMs } from "./retry_fetch.ts";
 
 function causes(err: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -32,7 +32,8 @@ export function describeFailure(err: unknown): NodeError {
       return nodeError("network", api.message);
     }
     const text = `HTTP ${api.statusCode} from ${api.url}: ${api.message} ${api.responseBody ?? ""}`;
-    return nodeError(classifyApiFailure(api.statusCode, text), text);
+    const wait = api.responseHeaders ? retryAfterMs(new Headers(api.responseHeaders)) : undefined;
+    return nodeError(classifyApiFailure(api.statusCode, text), text, wait);
   }
   if (
     chain.some((e) =>

@@ -88,7 +88,9 @@ export async function runBamboo(
     apiKey: key.value,
     includeUsage: true,
     fetch: createRetryingFetch({
+      ...(task.retries === undefined ? {} : { maxAttempts: task.retries + 1 }),
       ...options.retry,
+      onActivity: ctx.activity,
       onRetry: (e) =>
         ctx.log(
           `bamboo: ${

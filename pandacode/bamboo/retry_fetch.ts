@@ -3,8 +3,8 @@
  * switched off with `maxRetries: 0`, so there is exactly one retry policy).
  *
  * Retried: HTTP 429 and 5xx answers, and network errors (the request never got an answer). Never
- * retried: any other status (400, 401, 403, 404, 422, …), and nothing once the caller's signal has
- * aborted. The wait honours `retry-after-ms` and `Retry-After` (seconds or an HTTP date), capped at
+ * retried: any other status (400, 401, 403, 404, 422, …), a 429 whose body says the account is out
+ * of quota (waiting will not help), and nothing once the caller's signal has aborted. The wait honours `retry-after-ms` and `Retry-After` (seconds or an HTTP date), capped at
  * {@link RetryOptions.maxRetryAfterMs}; without one it is a jittered exponential backoff. After the
  * last attempt the final response is returned for the SDK to report, or a {@link NetworkError} thrown.
  *
@@ -12,6 +12,8 @@
  *
  * @module
  */
+
+import { classifyApiFailure } from "../errors.ts";
 
 /** The request never got an answer, after every attempt. */
 export class NetworkError extends Error {
@@ -54,6 +56,33 @@ export interface RetryOptions {
   random?: () => number;
   /** The fetch to wrap; default `globalThis.fetch`. */
   fetch?: typeof fetch;
+  /** Called for every chunk of a response body as it arrives (a sign of life for odw). */
+  onActivity?: () => void;
+}
+
+/** The response with `onChunk` called for each chunk of its body as the reader pulls it. */
+function watchBody(response: Response, onChunk: () => void): Response {
+  if (!response.body) return response;
+  const body = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        onChunk();
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/** A 429 that says the account is out of quota or credit: waiting will not help, so it is not retried. */
+async function isQuotaAnswer(response: Response): Promise<boolean> {
+  if (response.status !== 429) return false;
+  const text = await response.clone().text().catch(() => "");
+  return classifyApiFailure(429, text) === "quota";
 }
 
 /** Whether an HTTP status is worth another try. */
@@ -129,7 +158,10 @@ export function createRetryingFetch(options: RetryOptions = {}): typeof fetch {
         await sleep(delayMs, signal);
         continue;
       }
-      if (!isRetryableStatus(response.status) || attempt >= maxAttempts) return response;
+      options.onActivity?.();
+      if (!isRetryableStatus(response.status) || attempt >= maxAttempts || await isQuotaAnswer(response)) {
+        return options.onActivity ? watchBody(response, options.onActivity) : response;
+      }
       const asked = retryAfterMs(response.headers);
       const delayMs = asked !== undefined
         ? Math.min(asked, maxRetryAfterMs)

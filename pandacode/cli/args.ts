@@ -24,7 +24,10 @@ export interface RunFlags {
   maxOutputTokens?: string;
   baseUrl?: string;
   promptFile?: string;
+  retries?: string;
   json: boolean;
+  /** Print a throttled `pandacode: alive` line on stderr on every sign of life of the runtime. */
+  heartbeat: boolean;
   help: boolean;
   /** Positional words; joined with spaces they are the prompt. */
   positionals: string[];
@@ -47,6 +50,7 @@ const STRING_FLAGS = [
   "max-output-tokens",
   "base-url",
   "prompt-file",
+  "retries",
 ] as const;
 
 /** Rewrites parseArgs' multi-sentence errors into one short line naming the command. */
@@ -76,7 +80,12 @@ export function parseRunArgs(args: string[]): RunFlags {
       args,
       strict: true,
       allowPositionals: true,
-      options: { ...options, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        ...options,
+        json: { type: "boolean" },
+        heartbeat: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (error) {
     throw usageErrorFrom(error, "run");
@@ -94,7 +103,9 @@ export function parseRunArgs(args: string[]): RunFlags {
     maxOutputTokens: str("max-output-tokens"),
     baseUrl: str("base-url"),
     promptFile: str("prompt-file"),
+    retries: str("retries"),
     json: v.json === true,
+    heartbeat: v.heartbeat === true,
     help: v.help === true,
     positionals: parsed.positionals,
   };

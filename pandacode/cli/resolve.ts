@@ -103,6 +103,15 @@ function checkCwd(value: string | undefined, baseDir: string): string {
   return real;
 }
 
+function checkRetries(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 10) {
+    throw new UsageError(`invalid --retries ${JSON.stringify(value)} (a whole number from 0 to 10)`);
+  }
+  return n;
+}
+
 /**
  * Checks every flag, the runtime's prerequisites (bamboo key, codex/claude binary) and reads the
  * prompt. Relative `--cwd`, `--schema` and `--prompt-file` paths are taken from `baseDir`.
@@ -118,6 +127,7 @@ export async function resolveTask(
   const effort = checkEffort(flags.effort);
   const timeoutMs = checkTimeout(flags.timeout);
   const maxOutputTokens = checkMaxOutputTokens(flags.maxOutputTokens);
+  const retries = checkRetries(flags.retries);
   const baseUrl = checkBaseUrl(flags.baseUrl);
   const cwd = checkCwd(flags.cwd, baseDir);
   const schema = flags.schema === undefined ? undefined : await loadSchema(flags.schema, baseDir);
@@ -141,5 +151,6 @@ export async function resolveTask(
   if (maxOutputTokens !== undefined) task.maxOutputTokens = maxOutputTokens;
   if (baseUrl !== undefined) task.baseUrl = baseUrl;
   if (bin !== undefined) task.bin = bin;
+  if (retries !== undefined) task.retries = retries;
   return task;
 }

@@ -41,12 +41,32 @@ function formatTimeout(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-/** Runs the task and returns its report (never throws for executor failures). */
-export async function executeTask(task: Task, executor: Executor, graceMs?: number): Promise<Report> {
+/** A throttled heartbeat: at most one `pandacode: alive` stderr line per `everyMs`. */
+export function heartbeat(everyMs = 1000): () => void {
+  let last = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - last < everyMs) return;
+    last = now;
+    diagnostic("pandacode: alive");
+  };
+}
+
+/**
+ * Runs the task and returns its report (never throws for executor failures). `activity` is called on
+ * every sign of life of the runtime.
+ */
+export async function executeTask(
+  task: Task,
+  executor: Executor,
+  graceMs?: number,
+  activity?: () => void,
+): Promise<Report> {
   const abort = startTaskAbort(task.timeoutMs);
   const before = snapshotTree(task.cwd);
   const started = performance.now();
   const ctx = {
+    activity,
     signal: abort.signal,
     log: (message: string) => console.error(runtimeLogLine(task.runtime, message)),
   };
@@ -100,7 +120,7 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   const task = await resolveTask(flags, Deno.env.toObject());
   const executor = await loadExecutor(task.runtime);
-  const report = await executeTask(task, executor);
+  const report = await executeTask(task, executor, undefined, flags.heartbeat ? heartbeat() : undefined);
   if (flags.json) {
     await writeStdout(JSON.stringify(report) + "\n");
   } else {

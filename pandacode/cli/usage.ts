@@ -42,6 +42,9 @@ Options:
   --max-output-tokens <n>  output token limit per model call
   --base-url <url>         model endpoint override
   --prompt-file <file>     read the prompt from a file
+  --retries <n>            transport retries of a model call on 429/5xx/network errors (bamboo; default 4)
+  --heartbeat              print a "pandacode: alive" line on stderr (at most once a second) while the
+                           runtime shows signs of life (odw's stall detector reads it)
   --json                   print exactly one JSON report on stdout
   -h, --help               this help
 

@@ -98,7 +98,11 @@ async function runOnce(
       env: claudeEnv(task),
       stdin: prompt,
       signal: ctx.signal,
-      onLine: (line) => stream.push(line),
+      onLine: (line) => {
+        stream.push(line);
+        ctx.activity?.();
+      },
+      onStderr: () => ctx.activity?.(),
     });
     return { stream, code: res.code, stderr: res.stderr, killed: res.killed };
   } catch (err) {

@@ -59,7 +59,11 @@ async function runAttempt(
       env: task.env,
       stdin: prompt,
       signal: ctx.signal,
-      onLine: (line) => events.push(line),
+      onLine: (line) => {
+        events.push(line);
+        ctx.activity?.();
+      },
+      onStderr: () => ctx.activity?.(),
     });
     return { summary: events.summary(), code: result.code, stderr: result.stderr };
   } catch (err) {
