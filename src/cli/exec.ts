@@ -177,7 +177,7 @@ function report(outcome: RunOutcome, json: boolean, quiet = false): void {
       error: outcome.error ?? null,
       logs: outcome.logs,
       agentCount: outcome.agentCount,
-      nodes: outcome.nodes,
+      nodeCounts: outcome.nodeCounts,
       usage: outcome.usage,
       costUsd: outcome.costUsd,
       byModel: outcome.byModel,

@@ -20,7 +20,7 @@ export function formatCost(usd: number | null): string {
 }
 
 /** `38 completed, 2 failed, 1 timed out` (only the outcomes that happened). */
-export function nodeCountsText(nodes: RunOutcome["nodes"]): string {
+export function nodeCountsText(nodes: RunOutcome["nodeCounts"]): string {
   const parts = [
     [nodes.completed, "completed"],
     [nodes.failed, "failed"],
@@ -33,7 +33,7 @@ export function nodeCountsText(nodes: RunOutcome["nodes"]): string {
 /** The summary: one line, plus one line per runtime/model when several ran. */
 export function summaryLine(outcome: RunOutcome): string {
   const tokens = outcome.usage.inputTokens + outcome.usage.outputTokens;
-  const counts = nodeCountsText(outcome.nodes);
+  const counts = nodeCountsText(outcome.nodeCounts);
   const agents = `${outcome.agentCount} agent${outcome.agentCount === 1 ? "" : "s"}${
     counts ? `: ${counts}` : ""
   }`;

@@ -81,7 +81,7 @@ export interface RunFinishedEvent {
   usage: Usage;
   agentCount: number;
   /** Nodes by how they ended. */
-  nodes?: Record<NodeStatus, number>;
+  nodeCounts?: Record<NodeStatus, number>;
   /** Cost of all nodes in USD (null when some node's cost is unknown). */
   costUsd?: number | null;
   durationMs: number;

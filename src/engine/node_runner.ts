@@ -146,7 +146,7 @@ export class NodeRunner {
             got.status === "failed" ? "executor" : got.status,
             describeStatus(got.status, base.timeoutMs),
           );
-        // mutated
+        if (ACCOUNT_KINDS.has(error.kind)) this.policy.breaker.trip(route, error);
         if (!error.retryable || got.status !== "failed" || transientRetries >= retries) {
           return tally.result(got.status, null, error);
         }

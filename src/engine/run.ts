@@ -57,7 +57,7 @@ export interface RunOutcome {
   logs: string[];
   agentCount: number;
   /** Nodes by how they ended. */
-  nodes: NodeCounts;
+  nodeCounts: NodeCounts;
   usage: Usage;
   /** Cost of all nodes in USD (null when some node's cost is unknown). */
   costUsd: number | null;
@@ -238,7 +238,7 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     error: verdict.error,
     logs,
     agentCount: ctx.agentCount,
-    nodes: { ...totals.counts },
+    nodeCounts: { ...totals.counts },
     usage: totals.usage,
     costUsd: totals.costUsd,
     byModel: totals.routes,
@@ -252,7 +252,7 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     error: outcome.error,
     usage: outcome.usage,
     agentCount: outcome.agentCount,
-    nodes: outcome.nodes,
+    nodeCounts: outcome.nodeCounts,
     costUsd: outcome.costUsd,
     durationMs: outcome.durationMs,
   });

@@ -54,7 +54,7 @@ export async function recordRefusal(
     error,
     logs: [],
     agentCount: 0,
-    nodes: { completed: 0, failed: 0, timeout: 0, cancelled: 0 },
+    nodeCounts: { completed: 0, failed: 0, timeout: 0, cancelled: 0 },
     usage: emptyUsage(),
     costUsd: 0,
     byModel: [],

@@ -261,7 +261,7 @@ Deno.test("failed nodes are counted in the summary and --json; --strict fails th
 
     const json = await project.odw([...base, "--json"]);
     assert.equal(json.code, 0);
-    assert.deepEqual(json.json?.nodes, { completed: 1, failed: 1, timeout: 0, cancelled: 0 });
+    assert.deepEqual(json.json?.nodeCounts, { completed: 1, failed: 1, timeout: 0, cancelled: 0 });
     assert.equal(typeof json.json?.costUsd, "number");
     assert.deepEqual((json.json?.byModel as Array<{ model: string }>).map((r) => r.model), ["m1", "m2"]);
 
