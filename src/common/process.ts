@@ -40,11 +40,16 @@ export interface ProcessResult {
 
 const STDERR_KEEP = 64 * 1024;
 
-/** Kills a process group, ignoring "no such process". */
-export function killGroup(pid: number, sig: Deno.Signal): void {
+/**
+ * Kills a process group, ignoring "no such process". While the leader may still be running (not yet
+ * reaped), a failed group kill falls back to the leader itself; once it has been reaped
+ * (`leaderReaped`), only the group is signalled, so a reused pid is never hit.
+ */
+export function killGroup(pid: number, sig: Deno.Signal, leaderReaped = false): void {
   try {
     Deno.kill(-pid, sig);
   } catch {
+    if (leaderReaped) return;
     try {
       Deno.kill(pid, sig);
     } catch { /* already gone */ }
@@ -103,10 +108,11 @@ export async function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
   })();
 
   const status = await child.status;
-  // The leader is gone; make sure no grandchild keeps the pipes open.
-  if (killed) killGroup(child.pid, "SIGKILL");
-  await Promise.allSettled([feed, readErr, readOut]);
-  spec.signal.removeEventListener("abort", onAbort);
+  // The leader is reaped: no later kill may fall back to its (possibly reused) pid.
   if (killTimer !== undefined) clearTimeout(killTimer);
+  spec.signal.removeEventListener("abort", onAbort);
+  // Make sure no grandchild keeps the pipes open.
+  if (killed) killGroup(child.pid, "SIGKILL", true);
+  await Promise.allSettled([feed, readErr, readOut]);
   return { code: status.code, signal: status.signal ?? null, stderr, killed };
 }
