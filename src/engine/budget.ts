@@ -7,26 +7,48 @@
  */
 import { limitErrors } from "../common/limits.ts";
 
-/** Output-token budget with reservations. */
-export class Budget {
-  readonly total: number | null;
-  #spent = 0;
-  #reserved = 0;
+/**
+ * A ceiling shared by the nodes of a run: what finished nodes spent, what running nodes reserved,
+ * and who waits for the next settle. The token budget and the cost ceiling are both one of these.
+ */
+export class ReservedPool {
+  protected spentAmount = 0;
+  protected reservedAmount = 0;
   #settled: Array<() => void> = [];
 
+  /** Replaces a reservation by what the node really spent. */
+  settle(reserved: number | undefined, spent: number): void {
+    if (reserved !== undefined) this.reservedAmount -= reserved;
+    this.spentAmount += spent;
+    const waiters = this.#settled;
+    this.#settled = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves at the next {@link settle} (used when all that is left is reserved). */
+  nextSettle(): Promise<void> {
+    return new Promise((resolve) => this.#settled.push(resolve));
+  }
+}
+
+/** Output-token budget with reservations. */
+export class Budget extends ReservedPool {
+  readonly total: number | null;
+
   constructor(total: number | null) {
+    super();
     this.total = total;
   }
 
   /** Output tokens used so far. */
   get spent(): number {
-    return this.#spent;
+    return this.spentAmount;
   }
 
   /** Throws `WorkflowBudgetExceededError` (the built-in's) when nothing is left to spend. */
   assertOpen(): void {
-    if (this.total !== null && this.total > 0 && this.#spent >= this.total) {
-      throw limitErrors().budgetExceeded(this.#spent, this.total);
+    if (this.total !== null && this.total > 0 && this.spentAmount >= this.total) {
+      throw limitErrors().budgetExceeded(this.spentAmount, this.total);
     }
   }
 
@@ -39,25 +61,11 @@ export class Budget {
    */
   reserve(freeSlots: number, contenders = 1): number | undefined {
     if (this.total === null) return undefined;
-    const unreserved = this.total - this.#spent - this.#reserved;
+    const unreserved = this.total - this.spentAmount - this.reservedAmount;
     if (unreserved <= 0) return 0;
     const share = Math.max(1, Math.min(freeSlots, contenders));
     const allowance = Math.max(1, Math.floor(unreserved / share));
-    this.#reserved += allowance;
+    this.reservedAmount += allowance;
     return allowance;
-  }
-
-  /** Replaces a reservation by what the node really spent. */
-  settle(reserved: number | undefined, outputTokens: number): void {
-    if (reserved !== undefined) this.#reserved -= reserved;
-    this.#spent += outputTokens;
-    const waiters = this.#settled;
-    this.#settled = [];
-    for (const wake of waiters) wake();
-  }
-
-  /** Resolves at the next {@link settle} (used when all that is left is reserved). */
-  nextSettle(): Promise<void> {
-    return new Promise((resolve) => this.#settled.push(resolve));
   }
 }

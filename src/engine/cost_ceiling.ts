@@ -14,6 +14,7 @@
  */
 import type { Usage } from "../common/contract.ts";
 import type { Price } from "../backends/backend.ts";
+import { ReservedPool } from "./budget.ts";
 
 /** `agent()` past the cost ceiling: thrown into the script, like the token budget's error. */
 export function costCeilingError(spent: number, total: number): Error {
@@ -43,24 +44,22 @@ export function costOf(
 }
 
 /** Dollar ceiling with reservations. */
-export class CostCeiling {
+export class CostCeiling extends ReservedPool {
   readonly total: number;
-  #spent = 0;
-  #reserved = 0;
-  #settled: Array<() => void> = [];
 
   constructor(total: number) {
+    super();
     this.total = total;
   }
 
   /** Dollars spent by finished nodes. */
   get spent(): number {
-    return this.#spent;
+    return this.spentAmount;
   }
 
   /** Throws {@link costCeilingError} when nothing is left. */
   assertOpen(): void {
-    if (this.#spent >= this.total) throw costCeilingError(this.#spent, this.total);
+    if (this.spentAmount >= this.total) throw costCeilingError(this.spentAmount, this.total);
   }
 
   /**
@@ -71,32 +70,18 @@ export class CostCeiling {
    */
   reserve(price: Price, promptTokens: number, freeSlots: number, contenders: number): CostReservation | null {
     this.assertOpen();
-    const unreserved = this.total - this.#spent - this.#reserved;
+    const unreserved = this.total - this.spentAmount - this.reservedAmount;
     const share = unreserved / Math.max(1, Math.min(freeSlots, contenders));
     const promptUsd = (promptTokens * price.inputPerMTok) / 1e6;
     const maxOutputTokens = price.outputPerMTok > 0
       ? Math.floor(((share - promptUsd) * 1e6) / price.outputPerMTok)
       : Number.MAX_SAFE_INTEGER;
     if (maxOutputTokens < 1) {
-      if (this.#reserved > 0) return null;
-      throw costCeilingError(this.#spent, this.total);
+      if (this.reservedAmount > 0) return null;
+      throw costCeilingError(this.spentAmount, this.total);
     }
     const usd = Math.min(share, promptUsd + (maxOutputTokens * price.outputPerMTok) / 1e6);
-    this.#reserved += usd;
+    this.reservedAmount += usd;
     return { usd, maxOutputTokens };
-  }
-
-  /** Replaces a reservation by what the node really cost. */
-  settle(reservedUsd: number, costUsd: number): void {
-    this.#reserved -= reservedUsd;
-    this.#spent += costUsd;
-    const waiters = this.#settled;
-    this.#settled = [];
-    for (const wake of waiters) wake();
-  }
-
-  /** Resolves at the next {@link settle}. */
-  nextSettle(): Promise<void> {
-    return new Promise((resolve) => this.#settled.push(resolve));
   }
 }
