@@ -223,6 +223,7 @@ export function workerMain(
     // Deno needs the global; the script sees none, as in the built-in's realm.
     "queueMicrotask",
   ];
+  // The prefix is BODY_PREFIX of src/script/compiled_body.ts: the static checks parse this exact text.
   const compile = (body: string) => new AsyncFunction(...PARAMS, `"use strict"; ${body}`);
   /**
    * A value as it crosses from a script to its caller in the built-in: own enumerable properties

@@ -6,7 +6,8 @@
  *
  * Checks run in the built-in's order and the first failure is the answer: syntax, meta (the FIRST
  * statement, a pure literal, `name` / `description`), determinism, then what would not compile
- * (module syntax, `await using`).
+ * (module syntax, `await using`), then the same checks on exactly the text the sandbox compiles (see
+ * `compiled_body.ts`: the module parse and the function-body compile must read the same tokens).
  *
  * @example
  * ```ts
@@ -16,7 +17,8 @@
  * ```
  * @module
  */
-import { buildBody } from "./body.ts";
+import { applyBodyEdits, bodyEdits } from "./body.ts";
+import { checkCompiledBody } from "./compiled_body.ts";
 import { collectCallSites } from "./call_sites.ts";
 import { findNondeterminism } from "./determinism.ts";
 import { DETERMINISM_MESSAGE } from "./messages.ts";
@@ -60,10 +62,14 @@ export function analyzeScript(source: string, options: AnalyzeOptions = {}): Ana
   }
   const compileError = findModuleSyntax(source, program, meta.statement);
   if (compileError) return { ok: false, error: compileError };
+  const edits = bodyEdits(source, program, meta.statement);
+  const body = applyBodyEdits(source, edits);
+  const compiledError = checkCompiledBody(source, parsed.tokens, edits, body, options);
+  if (compiledError) return { ok: false, error: compiledError };
   return {
     ok: true,
     meta: meta.meta,
-    body: buildBody(source, program, meta.statement),
+    body,
     callSites: collectCallSites(source, program),
   };
 }

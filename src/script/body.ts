@@ -20,7 +20,8 @@ import { simple } from "acorn-walk";
 /** Name of the parameter the runtime must provide in place of dynamic `import()`. */
 export const IMPORT_REPLACEMENT = "__odwImport";
 
-interface Edit {
+/** One replacement of `source.slice(start, end)` by `text`. */
+export interface BodyEdit {
   start: number;
   end: number;
   text: string;
@@ -37,7 +38,29 @@ interface Edit {
  * ```
  */
 export function buildBody(source: string, program: Program, metaStatement: Node): string {
-  const edits: Edit[] = [];
+  return applyBodyEdits(source, bodyEdits(source, program, metaStatement));
+}
+
+/** The body made of `source` with `edits` (from {@link bodyEdits}) applied and the block closed. */
+export function applyBodyEdits(source: string, edits: readonly BodyEdit[]): string {
+  let body = "";
+  let cursor = 0;
+  for (const edit of edits) {
+    body += source.slice(cursor, edit.start) + edit.text;
+    cursor = edit.end;
+  }
+  return body + source.slice(cursor) + BODY_CLOSING;
+}
+
+/** Text appended after the script: closes the block the meta statement opens (on a line of its own). */
+export const BODY_CLOSING = "\n}";
+
+/**
+ * The replacements {@link buildBody} makes, in source order (the hashbang, the meta statement's
+ * `export`, each dynamic `import`). The compiled-body check maps the script's tokens through them.
+ */
+export function bodyEdits(source: string, program: Program, metaStatement: Node): BodyEdit[] {
+  const edits: BodyEdit[] = [];
   if (source.startsWith("#!")) edits.push({ start: 0, end: 2, text: "//" });
   // The statement starts with the 6 letters `export`; a block brace and 5 spaces take their place.
   edits.push({ start: metaStatement.start, end: metaStatement.start + "export".length, text: "{     " });
@@ -47,11 +70,5 @@ export function buildBody(source: string, program: Program, metaStatement: Node)
     },
   });
   edits.sort((a, b) => a.start - b.start);
-  let body = "";
-  let cursor = 0;
-  for (const edit of edits) {
-    body += source.slice(cursor, edit.start) + edit.text;
-    cursor = edit.end;
-  }
-  return body + source.slice(cursor) + "\n}";
+  return edits;
 }

@@ -13,11 +13,11 @@
  *
  * @module
  */
-import type { MemberExpression, NewExpression, Node, Program } from "acorn";
+import type { MemberExpression, NewExpression, Node } from "acorn";
 import { simple } from "acorn-walk";
 
 /**
- * The first node in `program` that reads the clock or randomness, or null when there is none.
+ * The first node under `program` (a script's tree, or any subtree) that reads the clock or randomness, or null when there is none.
  *
  * @example
  * ```ts
@@ -25,7 +25,7 @@ import { simple } from "acorn-walk";
  * if (parsed.ok) findNondeterminism(parsed.program)?.loc?.start.line; // 2
  * ```
  */
-export function findNondeterminism(program: Program): Node | null {
+export function findNondeterminism(program: Node): Node | null {
   const found: Node[] = [];
   simple(program, {
     MemberExpression(node: MemberExpression) {

@@ -6,11 +6,14 @@
  *
  * @module
  */
-import { parse, type Position, type Program } from "acorn";
+import { parse, type Position, type Program, type Token } from "acorn";
 import { invalidScript, PLAIN_JAVASCRIPT_HINT } from "./messages.ts";
 
-/** Outcome of {@linkcode parseWorkflow}: the syntax tree, or the refusal for a syntax error. */
-export type ParseOutcome = { ok: true; program: Program } | { ok: false; error: string };
+/**
+ * Outcome of {@linkcode parseWorkflow}: the syntax tree and the tokens the parser read (in order), or
+ * the refusal for a syntax error.
+ */
+export type ParseOutcome = { ok: true; program: Program; tokens: Token[] } | { ok: false; error: string };
 
 /** Widest excerpt of the offending line shown above the caret. */
 const EXCERPT_WIDTH = 80;
@@ -25,6 +28,7 @@ const EXCERPT_WIDTH = 80;
  * ```
  */
 export function parseWorkflow(source: string): ParseOutcome {
+  const tokens: Token[] = [];
   try {
     const program = parse(source, {
       ecmaVersion: "latest",
@@ -32,8 +36,9 @@ export function parseWorkflow(source: string): ParseOutcome {
       allowReturnOutsideFunction: true,
       allowAwaitOutsideFunction: true,
       locations: true,
+      onToken: tokens,
     });
-    return { ok: true, program };
+    return { ok: true, program, tokens };
   } catch (error) {
     if (error instanceof SyntaxError) {
       return { ok: false, error: invalidScript(parseErrorText(error, source)) };
