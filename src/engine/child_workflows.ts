@@ -3,10 +3,16 @@
  * looked up in the project's `.odw/workflows/NAME.js`, then `.claude/workflows/NAME.js`;
  * `{ scriptPath }` is a path relative to the project directory (the directory odw runs in).
  *
+ * Files are read through `workflow_file.ts` (inside the project only, regular files only, size
+ * capped). A refusal quotes a file's text (a parse error's excerpt, a token) only when the file lies
+ * in a workflow directory; for any other file it says that the file is not a valid workflow script
+ * and points to `odw check`, so a script cannot read a project file back through the error.
+ *
  * @module
  */
-import { isAbsolute, join, resolve } from "node:path";
+import { join } from "node:path";
 import { analyzeScript } from "../script/analyze.ts";
+import { readWorkflowFile, WORKFLOW_DIRS, type WorkflowFile, WorkflowFileError } from "./workflow_file.ts";
 
 /** A child script ready for the worker. */
 export interface ChildScript {
@@ -16,14 +22,14 @@ export interface ChildScript {
   body: string;
 }
 
-const WORKFLOW_DIRS = [".odw/workflows", ".claude/workflows"];
 const REFUSAL_PREFIX = "Invalid workflow script: ";
 
-async function readIfExists(path: string): Promise<string | undefined> {
+/** A named workflow's file, or undefined when it is missing or not a readable workflow file. */
+async function readNamed(path: string, projectDir: string): Promise<WorkflowFile | undefined> {
   try {
-    return await Deno.readTextFile(path);
+    return await readWorkflowFile(path, projectDir);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) return undefined;
+    if (e instanceof WorkflowFileError) return undefined;
     throw e;
   }
 }
@@ -40,24 +46,29 @@ export async function availableWorkflows(projectDir: string): Promise<string[]> 
   for (const dir of WORKFLOW_DIRS) {
     try {
       for await (const entry of Deno.readDir(join(projectDir, dir))) {
-        if (!entry.isFile || !entry.name.endsWith(".js")) continue;
-        const source = await readIfExists(join(projectDir, dir, entry.name));
-        if (source !== undefined && isWorkflow(source)) names.add(entry.name.slice(0, -3));
+        if (!entry.name.endsWith(".js")) continue;
+        const file = await readNamed(join(dir, entry.name), projectDir);
+        if (file && isWorkflow(file.text)) names.add(entry.name.slice(0, -3));
       }
     } catch { /* no such directory */ }
   }
   return [...names].sort();
 }
 
-function checked(source: string, where: string, path: string, name?: string): ChildScript {
-  const analysis = analyzeScript(source, { determinism: false });
+function checked(file: WorkflowFile, where: string, name?: string): ChildScript {
+  const analysis = analyzeScript(file.text, { determinism: false });
   if (!analysis.ok) {
+    if (!file.inWorkflowDir) {
+      throw new Error(
+        `${where}: not a valid workflow script (the reason is not shown for files outside .odw/workflows and .claude/workflows; run \`odw check\` on it)`,
+      );
+    }
     const reason = analysis.error.startsWith(REFUSAL_PREFIX)
       ? analysis.error.slice(REFUSAL_PREFIX.length)
       : analysis.error;
     throw new Error(`${where}: ${reason}`);
   }
-  return { name: name ?? analysis.meta.name, path, body: analysis.body };
+  return { name: name ?? analysis.meta.name, path: file.path, body: analysis.body };
 }
 
 /** Finds, reads and statically checks a child workflow; throws an Error with the built-in's message. */
@@ -69,17 +80,21 @@ export async function resolveChildWorkflow(
     const where = `workflow('${ref}')`;
     if (/^[\w.-]+$/.test(ref) && !ref.startsWith(".")) {
       for (const dir of WORKFLOW_DIRS) {
-        const path = join(projectDir, dir, `${ref}.js`);
-        const source = await readIfExists(path);
-        if (source !== undefined && isWorkflow(source)) return checked(source, where, path, ref);
+        const file = await readNamed(join(dir, `${ref}.js`), projectDir);
+        if (file && isWorkflow(file.text)) return checked(file, where, ref);
       }
     }
     const names = await availableWorkflows(projectDir);
     throw new Error(`${where}: no workflow with that name. Available: ${names.join(", ") || "(none)"}`);
   }
   const where = `workflow({scriptPath: '${ref.scriptPath}'})`;
-  const path = isAbsolute(ref.scriptPath) ? ref.scriptPath : resolve(projectDir, ref.scriptPath);
-  const source = await readIfExists(path);
-  if (source === undefined) throw new Error(`${where}: Workflow script file not found: ${ref.scriptPath}`);
-  return checked(source, where, path);
+  let file: WorkflowFile | undefined;
+  try {
+    file = await readWorkflowFile(ref.scriptPath, projectDir);
+  } catch (e) {
+    if (e instanceof WorkflowFileError) throw new Error(`${where}: ${e.message}`);
+    throw e;
+  }
+  if (file === undefined) throw new Error(`${where}: Workflow script file not found: ${ref.scriptPath}`);
+  return checked(file, where);
 }
