@@ -9,9 +9,17 @@
  * exclusive forms, `multipleOf`, `minLength`/`maxLength`, `pattern` (through randexp, best effort),
  * common `format`s, `anyOf`/`oneOf` (first branch), `allOf` (merged), and local `$ref`s.
  *
+ * Schemas come from workflow scripts, so the work is bounded whatever they ask for: at most
+ * {@link MAX_GENERATED_ITEMS} array items or extra properties per object, strings of at most
+ * {@link MAX_GENERATED_STRING} characters, {@link MAX_GENERATED_TEXT} characters and
+ * {@link MAX_GENERATED_STEPS} schema steps (values built plus `$ref`/`allOf` resolutions) in all, and
+ * patterns tested with the linear-time RE2 engine. A schema asking for more (`minItems: 3e8`) gets a
+ * value that falls short of it, which the schema check then reports.
+ *
  * @module
  */
 import type randexpModule from "randexp";
+import { linearRegExp, loadJsonSchemaSupport } from "../util/json_schema.ts";
 
 /** randexp is CommonJS (`module.exports = RandExp`); its typings describe the ES default export. */
 type RandExpClass = typeof randexpModule.default;
@@ -23,8 +31,18 @@ let RandExp: RandExpClass | undefined;
  * keywords; without it such strings are left to the other rules (best effort).
  */
 export async function loadPatternSupport(): Promise<void> {
+  await loadJsonSchemaSupport();
   RandExp ??= (await import("randexp")).default as unknown as RandExpClass;
 }
+
+/** Most items of one generated array, and most extra properties added to one object. */
+export const MAX_GENERATED_ITEMS = 4096;
+/** Longest generated string. */
+export const MAX_GENERATED_STRING = 65_536;
+/** Most characters of generated strings in one value. */
+export const MAX_GENERATED_TEXT = 1024 * 1024;
+/** Most schema steps (values built, `$ref`/`allOf`/`anyOf` resolutions) for one value. */
+export const MAX_GENERATED_STEPS = 50_000;
 
 /** A JSON Schema node (or the boolean schemas `true` / `false`). */
 export type JsonSchema = Record<string, unknown> | boolean;
@@ -39,6 +57,10 @@ const HARD_DEPTH = 32;
 interface Context {
   root: JsonSchema;
   seed: string;
+  /** Schema steps left (see {@link MAX_GENERATED_STEPS}). */
+  steps: number;
+  /** String characters left (see {@link MAX_GENERATED_TEXT}). */
+  text: number;
 }
 
 /**
@@ -46,7 +68,13 @@ interface Context {
  * prompt) is woven into free-form strings so different requests give different objects.
  */
 export function generateFromSchema(schema: JsonSchema, seed: string): unknown {
-  return generate(schema, { root: schema, seed }, undefined, 0, 0);
+  return generate(
+    schema,
+    { root: schema, seed, steps: MAX_GENERATED_STEPS, text: MAX_GENERATED_TEXT },
+    undefined,
+    0,
+    0,
+  );
 }
 
 function isObject(value: unknown): value is SchemaObject {
@@ -64,7 +92,7 @@ function generate(
   variant: number,
   depth: number,
 ): unknown {
-  if (depth > HARD_DEPTH || input === false) return null;
+  if (depth > HARD_DEPTH || input === false || --ctx.steps < 0) return null;
   const schema = resolve(isObject(input) ? input : {}, ctx, 0);
   if ("const" in schema) return structuredClone(schema.const);
   if ("default" in schema && variant === 0) return structuredClone(schema.default);
@@ -91,7 +119,7 @@ function generate(
 
 /** Folds `$ref`, `allOf` and the first `anyOf`/`oneOf` branch into one schema object. */
 function resolve(schema: SchemaObject, ctx: Context, hops: number): SchemaObject {
-  if (hops > HARD_DEPTH) return schema;
+  if (hops > HARD_DEPTH || --ctx.steps < 0) return schema;
   let current = schema;
   if (typeof current.$ref === "string") {
     const { $ref, ...rest } = current;
@@ -182,10 +210,13 @@ function generateObject(schema: SchemaObject, ctx: Context, variant: number, dep
     const sub = key in properties ? properties[key] : isObject(extra) ? extra : {};
     out[key] = generate(sub, ctx, key, variant, depth + 1);
   }
-  const minProperties = num(schema.minProperties) ?? 0;
-  for (let n = 1; Object.keys(out).length < minProperties && extra !== false && n <= minProperties; n++) {
+  const minProperties = Math.min(num(schema.minProperties) ?? 0, MAX_GENERATED_ITEMS);
+  let count = Object.keys(out).length;
+  for (let n = 1; count < minProperties && extra !== false && n <= minProperties; n++) {
     const key = `extra${n}`;
-    if (!(key in out)) out[key] = generate(isObject(extra) ? extra : {}, ctx, key, variant, depth + 1);
+    if (key in out) continue;
+    out[key] = generate(isObject(extra) ? extra : {}, ctx, key, variant, depth + 1);
+    count++;
   }
   return out;
 }
@@ -200,9 +231,12 @@ function generateArray(schema: SchemaObject, ctx: Context, name: string | undefi
   const minItems = num(schema.minItems) ?? 0;
   const maxItems = num(schema.maxItems) ?? Infinity;
   const wanted = tuple ? tuple.length : depth > SOFT_DEPTH ? 0 : 1;
-  const count = Math.max(minItems, Math.min(wanted, maxItems), "contains" in schema ? 1 : 0);
+  const count = Math.min(
+    Math.max(minItems, Math.min(wanted, maxItems), "contains" in schema ? 1 : 0),
+    MAX_GENERATED_ITEMS,
+  );
   const out: unknown[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count && ctx.steps > 0; i++) {
     let item: unknown = tuple && i < tuple.length ? tuple[i] : rest === undefined ? {} : rest;
     if (i === 0 && isObject(schema.contains)) {
       item = mergeSchemas(isObject(item) ? item : {}, schema.contains);
@@ -279,8 +313,22 @@ function generateString(
   name: string | undefined,
   variant: number,
 ): string {
-  const minLength = num(schema.minLength) ?? 0;
+  const minLength = Math.min(num(schema.minLength) ?? 0, MAX_GENERATED_STRING, Math.max(0, ctx.text));
   const maxLength = num(schema.maxLength) ?? Infinity;
+  const room = Math.min(MAX_GENERATED_STRING, Math.max(0, ctx.text));
+  const text = generateBoundedString(schema, ctx, name, variant, minLength, maxLength).slice(0, room);
+  ctx.text -= text.length;
+  return text;
+}
+
+function generateBoundedString(
+  schema: SchemaObject,
+  ctx: Context,
+  name: string | undefined,
+  variant: number,
+  minLength: number,
+  maxLength: number,
+): string {
   const format = typeof schema.format === "string" ? FORMATS[schema.format] : undefined;
   if (format !== undefined && variant === 0) return format;
   if (typeof schema.pattern === "string") {
@@ -309,13 +357,16 @@ function fromPattern(
   maxLength: number,
   variant: number,
 ): string | undefined {
+  // The pattern is tested in RE2 (linear time); the RegExp object only hands randexp its syntax.
+  let linear: { test(text: string): boolean };
   let regex: RegExp;
   try {
+    linear = linearRegExp(pattern);
     regex = new RegExp(pattern, "u");
   } catch {
     return undefined;
   }
-  const ok = (s: string) => regex.test(s) && [...s].length >= minLength && [...s].length <= maxLength;
+  const ok = (s: string) => linear.test(s) && [...s].length >= minLength && [...s].length <= maxLength;
   const tries: Array<(a: number, b: number) => number> = [];
   for (const extra of [0, 1, 2, 4, 8, 16, 32, 64]) {
     tries.push((a, b) => Math.min(b, a + extra + variant));
@@ -333,6 +384,8 @@ function fromPattern(
       generator.max = Math.min(Number.isFinite(maxLength) ? maxLength : 100, 100);
       generator.randInt = randInt;
       const candidate = generator.gen();
+      // Counted repetitions (`x{1000}` many times over) can make long strings: one is enough to stop.
+      if (candidate.length > MAX_GENERATED_STRING) return undefined;
       if (ok(candidate)) return candidate;
     } catch {
       return undefined;

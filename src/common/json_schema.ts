@@ -3,6 +3,11 @@
  * compiling a schema into a validator with readable error lines, the object-root rule that agent
  * schemas must follow, and reading a JSON answer out of a model's text.
  *
+ * Schemas come from workflow scripts (hostile input), so their regular expressions (`pattern`,
+ * `patternProperties`, `propertyNames.pattern`) run in re2js, a linear-time RE2 engine, never in the
+ * backtracking `RegExp`: a catastrophic pattern cannot hang the host. RE2 syntax has no lookaround and
+ * no backreferences; a schema using them is refused as invalid.
+ *
  * @example
  * ```ts
  * await loadJsonSchemaSupport();
@@ -12,14 +17,62 @@
  * @module
  */
 import type { Ajv, ErrorObject } from "ajv";
+import type { RE2JS as RE2JSClass } from "re2js";
+import { schemaBoundsProblem } from "./schema_bounds.ts";
 
 let AjvClass: typeof Ajv | undefined;
+let RE2JS: typeof RE2JSClass | undefined;
 const instances = new Map<boolean, Ajv>();
 
-/** Loads ajv once. Await it before {@link compileSchema}; runs without schemas never pay for it. */
+/** Loads ajv and re2js once. Await it before {@link compileSchema}; runs without schemas never pay for it. */
 export async function loadJsonSchemaSupport(): Promise<void> {
-  AjvClass ??= (await import("ajv")).Ajv;
+  if (AjvClass && RE2JS) return;
+  const [ajvModule, re2Module] = await Promise.all([import("ajv"), import("re2js")]);
+  AjvClass = ajvModule.Ajv;
+  RE2JS = re2Module.RE2JS;
 }
+
+/**
+ * A schema `pattern` compiled by re2js (linear time in the input, whatever the pattern). The source
+ * is read as a JavaScript pattern (`translateRegExp`) and, as ajv does, searched for anywhere in the
+ * string. Throws on syntax RE2 does not have (lookaround, backreferences).
+ *
+ * @example
+ * ```ts
+ * await loadJsonSchemaSupport();
+ * linearRegExp("^(a+)+$").test("a".repeat(100_000) + "b"); // false, in linear time
+ * ```
+ */
+export function linearRegExp(pattern: string): { test(text: string): boolean; toString(): string } {
+  if (!RE2JS) throw new Error("loadJsonSchemaSupport() must be awaited before schema checks");
+  let compiled: RE2JSClass;
+  try {
+    compiled = RE2JS.compile(RE2JS.translateRegExp(pattern));
+  } catch (e) {
+    const reason = (e as Error).message.replace(/^error parsing regexp: /, "");
+    throw new Error(
+      `pattern ${JSON.stringify(pattern)} is not supported by the linear-time (RE2) engine: ${reason}`,
+    );
+  }
+  return { test: (text) => compiled.test(text), toString: () => `re2:${pattern}` };
+}
+
+/**
+ * Compile time one schema's patterns may take together (RE2 compiles in time linear in the pattern's
+ * expanded size, up to about a second for the largest pattern it accepts, e.g. `a{1000}` written
+ * 1000 times); past it the schema is refused. Ordinary patterns compile in microseconds.
+ */
+export const SCHEMA_PATTERN_BUDGET_MS = 1000;
+/** When the schema being compiled runs out of pattern-compile time (`performance.now()` clock). */
+let patternDeadline = Infinity;
+
+/** ajv's hook for a custom engine: the function, plus the code a standalone module would import. */
+const regExpEngine = Object.assign((pattern: string) => {
+  if (performance.now() > patternDeadline) {
+    throw new Error(`the schema's patterns take more than ${SCHEMA_PATTERN_BUDGET_MS} ms to compile`);
+  }
+  return linearRegExp(pattern);
+}, { code: "linearRegExp" });
 
 /** One ajv per mode, configured as the built-in runtime's (no format checks, 6-digit multipleOf). */
 function ajv(coerce: boolean): Ajv {
@@ -32,6 +85,8 @@ function ajv(coerce: boolean): Ajv {
       validateFormats: false,
       multipleOfPrecision: 6,
       coerceTypes: coerce,
+      code: { regExp: regExpEngine, optimize: false },
+      logger: false,
     });
     instances.set(coerce, instance);
   }
@@ -66,13 +121,16 @@ const cache = new Map<string, SchemaValidator>();
 /**
  * Compiles `schema` (cached by its JSON text). `$schema` is dropped so a 2020-12 declaration does not
  * make ajv refuse an otherwise ordinary schema. `coerce` converts scalar types as the built-in's
- * structured output does. Throws {@link InvalidSchemaError}.
+ * structured output does. Throws {@link InvalidSchemaError}, also for a schema past the bounds of
+ * `schema_bounds.ts` (size, nesting, text, unfolded references).
  */
 export function compileSchema(
   schema: Record<string, unknown>,
   options: { coerce?: boolean } = {},
 ): SchemaValidator {
   const coerce = options.coerce === true;
+  const tooBig = schemaBoundsProblem(schema);
+  if (tooBig) throw new InvalidSchemaError(`schema is too large or too costly to check: ${tooBig}`);
   const id = `${coerce}:${JSON.stringify(schema)}`;
   const cached = cache.get(id);
   if (cached) return cached;
@@ -89,9 +147,12 @@ export function compileSchema(
   }
   let validate: ReturnType<Ajv["compile"]>;
   try {
+    patternDeadline = performance.now() + SCHEMA_PATTERN_BUDGET_MS;
     validate = checker.compile(rest);
   } catch (e) {
     throw new InvalidSchemaError((e as Error).message.split("\n")[0]);
+  } finally {
+    patternDeadline = Infinity;
   }
   const validator: SchemaValidator = {
     schema: rest,

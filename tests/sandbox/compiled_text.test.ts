@@ -62,7 +62,11 @@ Deno.test("a child workflow hiding code from the checks is refused, by name and 
     runScript(
       withMeta(`
       const attempt = async (ref) => { try { return { value: await workflow(ref) }; } catch (e) { return { error: e.message }; } };
-      return { byName: await attempt("evil"), byPath: await attempt({ scriptPath: "lib/evil.js" }) };`),
+      return {
+        byName: await attempt("evil"),
+        byPath: await attempt({ scriptPath: ".odw/workflows/evil.js" }),
+        outsideWorkflowDirs: await attempt({ scriptPath: "lib/evil.js" }),
+      };`),
       { files: { ".odw/workflows/evil.js": evil, "lib/evil.js": evil }, timeoutMs: 20_000 },
     ),
     30_000,

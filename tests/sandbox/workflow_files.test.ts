@@ -110,6 +110,9 @@ Deno.test("a refusal quotes a file's text only for files in the workflow directo
       assert.ok(!(r.error ?? "").includes("SECRET_TOKEN"), r.error);
     }
     // A workflow file's own parse error keeps the built-in's full text (excerpt and caret).
-    assert.match(broken.error ?? "", /Script parse error: Unexpected token \(1:\d+\)\n\nSECRET_TOKEN=hunter2/);
+    assert.match(
+      broken.error ?? "",
+      /Script parse error: Unexpected token \(1:\d+\)\n\nSECRET_TOKEN=hunter2/,
+    );
   });
 });
