@@ -1,6 +1,7 @@
 /**
  * Output helpers: stdout written completely before the process exits (large reports included), and
- * diagnostics as `pandacode: …` lines on stderr.
+ * diagnostics as `pandacode: …` lines on stderr, with control characters from models, prompts and file
+ * names shown as escapes (`src/common/terminal_text.ts`).
  *
  * @example
  * ```ts
@@ -10,6 +11,8 @@
  * @module
  */
 
+import { terminalText } from "../../src/common/terminal_text.ts";
+
 /** Writes all of `text` to stdout, waiting for the pipe to take it. */
 export async function writeStdout(text: string): Promise<void> {
   const bytes = new TextEncoder().encode(text);
@@ -17,7 +20,12 @@ export async function writeStdout(text: string): Promise<void> {
   while (written < bytes.length) written += await Deno.stdout.write(bytes.subarray(written));
 }
 
-/** One `pandacode: <message>` line on stderr. */
+/** One `pandacode: <message>` line on stderr (terminal controls in `message` escaped). */
 export function diagnostic(message: string): void {
-  console.error(`pandacode: ${message}`);
+  console.error(`pandacode: ${terminalText(message)}`);
+}
+
+/** A line from a runtime (a model's words, a tool's output) on stderr, terminal controls escaped. */
+export function stderrLine(message: string): void {
+  console.error(terminalText(message));
 }

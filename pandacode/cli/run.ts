@@ -10,13 +10,14 @@
  * ```
  * @module
  */
+import { jsonForTerminal, terminalText } from "../../src/common/terminal_text.ts";
 import type { Executor, Task } from "../executor.ts";
 import type { Report, Runtime } from "../../src/common/contract.ts";
 import { settleWithGrace, startTaskAbort } from "./abort.ts";
 import { parseRunArgs } from "./args.ts";
 import { assembleReport } from "./assemble_report.ts";
 import { changedFiles, snapshotTree } from "./files_changed.ts";
-import { diagnostic, writeStdout } from "./io.ts";
+import { diagnostic, stderrLine, writeStdout } from "./io.ts";
 import { resolveTask } from "./resolve.ts";
 import { RUN_HELP } from "./usage.ts";
 
@@ -68,7 +69,7 @@ export async function executeTask(
   const ctx = {
     activity,
     signal: abort.signal,
-    log: (message: string) => console.error(runtimeLogLine(task.runtime, message)),
+    log: (message: string) => stderrLine(runtimeLogLine(task.runtime, message)),
   };
   let work: Promise<Awaited<ReturnType<Executor["run"]>>>;
   try {
@@ -124,7 +125,9 @@ export async function runCommand(args: string[]): Promise<number> {
   if (flags.json) {
     await writeStdout(JSON.stringify(report) + "\n");
   } else {
-    const shown = report.output !== null ? JSON.stringify(report.output, null, 2) : report.text;
+    // The answer itself: exact on a pipe, controls escaped when a person reads it on a terminal.
+    const answer = report.output !== null ? jsonForTerminal(report.output, undefined, 2) : report.text;
+    const shown = Deno.stdout.isTerminal() ? terminalText(answer) : answer;
     if (shown !== "") await writeStdout(shown.endsWith("\n") ? shown : `${shown}\n`);
     diagnostic(summaryLine(report));
   }

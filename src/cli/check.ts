@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { jsonForTerminal, terminalLine, terminalText } from "../common/terminal_text.ts";
 import { checkScript } from "../script/analyze.ts";
 import { parseCommandArgs } from "./argv.ts";
 import { readTextOrUsage, UsageError } from "../common/cli_kit.ts";
@@ -25,11 +26,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
     // meta literals may hold a bigint or a regex, which JSON cannot carry: shown as their source text.
     const printable = (_key: string, v: unknown) =>
       typeof v === "bigint" ? `${v}n` : v instanceof RegExp ? String(v) : v;
-    console.log(JSON.stringify(checked.ok ? { ok: true, meta: checked.meta } : checked, printable));
+    console.log(jsonForTerminal(checked.ok ? { ok: true, meta: checked.meta } : checked, printable));
   } else if (checked.ok) {
-    console.log(`ok: ${checked.meta.name} — ${checked.meta.description}`);
+    console.log(`ok: ${terminalLine(checked.meta.name)} — ${terminalLine(checked.meta.description)}`);
   } else {
-    console.error(checked.error);
+    console.error(terminalText(checked.error));
   }
   return checked.ok ? 0 : 2;
 }

@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import type { Backend } from "../backends/backend.ts";
 import { MockBackend } from "../backends/mock.ts";
+import { jsonForTerminal, terminalText } from "../common/terminal_text.ts";
 import { executeRun, type RunOutcome } from "../engine/run.ts";
 import { recordRefusal } from "../engine/run_dir.ts";
 import { defaultConcurrency } from "../engine/scheduler.ts";
@@ -169,7 +170,7 @@ async function makeBackend(name: string, scenarioPath: string | undefined): Prom
 /** Prints the outcome: JSON on stdout with `--json`, else result on stdout and a summary on stderr. */
 function report(outcome: RunOutcome, json: boolean, quiet = false): void {
   if (json) {
-    console.log(JSON.stringify({
+    console.log(jsonForTerminal({
       runId: outcome.runId,
       name: outcome.name,
       status: outcome.status,
@@ -187,10 +188,10 @@ function report(outcome: RunOutcome, json: boolean, quiet = false): void {
     return;
   }
   if (outcome.status === "completed") {
-    if (outcome.result !== undefined) console.log(JSON.stringify(outcome.result, null, 2));
+    if (outcome.result !== undefined) console.log(jsonForTerminal(outcome.result, undefined, 2));
   } else {
-    console.error(outcome.error);
+    console.error(terminalText(String(outcome.error)));
   }
   if (quiet) return;
-  console.error(summaryLine(outcome));
+  console.error(terminalText(summaryLine(outcome)));
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { UsageError } from "../common/cli_kit.ts";
+import { terminalText } from "../common/terminal_text.ts";
 
 /** odw's version. */
 export const VERSION = "0.1.0";
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       : (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
       ? (e as Error).message.split("\n")[0]
       : `internal error: ${(e as Error).message ?? e}`;
-    console.error(`odw: ${message}`);
+    console.error(`odw: ${terminalText(message)}`);
     return 2;
   }
 }

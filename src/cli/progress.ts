@@ -1,10 +1,12 @@
 /**
  * Live progress of a run on stderr. A TTY gets one status line redrawn in place (phase, agents
  * running / done / failed, tokens) with log lines printed above it; anything else gets plain lines
- * (logs, phase changes, node failures). `--quiet` uses {@link silentProgress}.
+ * (logs, phase changes, node failures). `--quiet` uses {@link silentProgress}. Script text (log
+ * messages, phase titles) is shown with its control characters escaped (`terminal_text.ts`).
  *
  * @module
  */
+import { terminalLine, terminalText } from "../common/terminal_text.ts";
 import type { RunEvent } from "../engine/events.ts";
 
 /** Receives run events and shows them. */
@@ -31,8 +33,8 @@ export function formatTokens(n: number): string {
 export function plainProgress(): Progress {
   return {
     onEvent(event) {
-      if (event.type === "log") write(`${event.message}\n`);
-      else if (event.type === "phase") write(`▸ phase: ${event.title}\n`);
+      if (event.type === "log") write(`${terminalText(event.message)}\n`);
+      else if (event.type === "phase") write(`▸ phase: ${terminalLine(event.title)}\n`);
     },
     close() {},
   };
@@ -61,11 +63,11 @@ export function ttyProgress(): Progress {
     onEvent(event) {
       switch (event.type) {
         case "log":
-          write(`\r\x1b[2K${event.message}\n`);
+          write(`\r\x1b[2K${terminalText(event.message)}\n`);
           draw(true);
           return;
         case "phase":
-          phase = event.title;
+          phase = terminalLine(event.title);
           break;
         case "node.started":
           running++;

@@ -5,6 +5,7 @@
  * @module
  */
 import { join, resolve } from "node:path";
+import { jsonForTerminal, terminalLine } from "../common/terminal_text.ts";
 import { readJournal } from "../engine/journal.ts";
 import { parseCommandArgs } from "./argv.ts";
 import { formatTokens } from "./progress.ts";
@@ -80,7 +81,7 @@ export async function runsCommand(argv: string[]): Promise<number> {
   });
   const rows = await listRuns(resolve(values["run-dir"]));
   if (values.json) {
-    console.log(JSON.stringify(rows));
+    console.log(jsonForTerminal(rows));
     return 0;
   }
   if (rows.length === 0) {
@@ -90,12 +91,12 @@ export async function runsCommand(argv: string[]): Promise<number> {
   const table = [["RUN", "NAME", "STATUS", "AGENTS", "TOKENS", "STARTED", "DURATION"]];
   for (const r of rows) {
     table.push([
-      r.runId,
-      r.name || "-",
-      r.status,
+      terminalLine(r.runId),
+      terminalLine(r.name) || "-",
+      terminalLine(r.status),
       String(r.agents),
       formatTokens(r.tokens),
-      r.startedAt ? r.startedAt.replace("T", " ").slice(0, 19) : "-",
+      r.startedAt ? terminalLine(r.startedAt.replace("T", " ").slice(0, 19)) : "-",
       r.durationMs === null ? "-" : `${(r.durationMs / 1000).toFixed(2)}s`,
     ]);
   }
