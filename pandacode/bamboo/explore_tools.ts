@@ -8,6 +8,7 @@
 import { type Tool, tool } from "ai";
 import { z } from "zod";
 import { join } from "node:path";
+import { readRegularFile, UnreadableFileError } from "../../src/common/regular_file.ts";
 import type { Workspace } from "./jail.ts";
 import { ToolFailure } from "./file_tools.ts";
 
@@ -27,7 +28,8 @@ const LINE_PREVIEW = 240;
 
 interface Entry {
   rel: string;
-  kind: "file" | "dir" | "symlink";
+  /** `other`: a FIFO, socket or device (listed, never read). */
+  kind: "file" | "dir" | "symlink" | "other";
   abs: string;
 }
 
@@ -43,7 +45,13 @@ async function* walk(ws: Workspace, dir: string, maxDepth: number): AsyncGenerat
       for (const entry of names) {
         if (entry.name === ".git") continue;
         const abs = join(current, entry.name);
-        const kind = entry.isSymlink ? "symlink" : entry.isDirectory ? "dir" : "file";
+        const kind = entry.isSymlink
+          ? "symlink"
+          : entry.isDirectory
+          ? "dir"
+          : entry.isFile
+          ? "file"
+          : "other";
         yield { rel: ws.display(abs), kind, abs };
         if (kind === "dir") nextLevel.push(abs);
       }
@@ -106,7 +114,8 @@ export function searchTool(ws: Workspace): Tool {
   return tool({
     description: "Search text files under a directory of the workspace for a regular expression " +
       "(JavaScript syntax). Returns 'path:line: text' for each matching line, at most maxResults " +
-      `(default ${SEARCH_DEFAULT_RESULTS}). Skips .git, symlinks, binary files and files over 1 MiB.`,
+      `(default ${SEARCH_DEFAULT_RESULTS}). Skips .git, symlinks, binary files, files over 1 MiB, ` +
+      "hard-linked files and anything that is not a regular file.",
     inputSchema: z.object({
       pattern: z.string().min(1).describe("Regular expression to look for"),
       path: z.string().optional().describe("Directory or file to search (default '.')"),
@@ -141,9 +150,14 @@ export function searchTool(ws: Workspace): Tool {
       const hits: string[] = [];
       let truncated = false;
       outer: for (const file of files) {
-        const info = await Deno.stat(file.abs);
-        if (info.size > SEARCH_MAX_FILE_BYTES) continue;
-        const bytes = await Deno.readFile(file.abs);
+        let bytes: Uint8Array;
+        try {
+          // Regular files only (a FIFO would block the search), never through a hard link.
+          bytes = await readRegularFile(file.abs, { maxBytes: SEARCH_MAX_FILE_BYTES, refuseHardLinks: true });
+        } catch (err) {
+          if (err instanceof UnreadableFileError) continue;
+          throw err;
+        }
         if (bytes.subarray(0, 8192).includes(0)) continue;
         const lines = new TextDecoder().decode(bytes).split("\n");
         for (let i = 0; i < lines.length; i++) {

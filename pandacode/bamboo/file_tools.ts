@@ -8,7 +8,8 @@
  */
 import { type Tool, tool } from "ai";
 import { z } from "zod";
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { checkRegularFile, readRegularFile, UnreadableFileError } from "../../src/common/regular_file.ts";
 import type { Workspace } from "./jail.ts";
 
 /** Largest text `read` returns in one call, in characters. */
@@ -21,15 +22,36 @@ export class ToolFailure extends Error {
   override name = "ToolFailure";
 }
 
+/** The model-facing failure for a file the regular-file reader refused. */
+export function unreadable(rel: string, error: UnreadableFileError): ToolFailure {
+  switch (error.reason) {
+    case "not-regular":
+      return new ToolFailure(`${rel} is not a regular file (a FIFO, socket or device); not touching it`);
+    case "too-large":
+      return new ToolFailure(`${rel} is ${error.size} bytes, over the ${FILE_MAX_BYTES}-byte limit`);
+    case "hard-linked":
+      return new ToolFailure(
+        `${rel} has several hard links (another name may be outside the workspace); file tools do not ` +
+          "read or edit it (write replaces it with a new file)",
+      );
+    case "changed":
+      return new ToolFailure(`${rel} changed while it was being opened; try again`);
+  }
+}
+
 async function loadText(ws: Workspace, path: string): Promise<{ abs: string; rel: string; text: string }> {
   const target = await ws.resolve(path);
   if (!target.exists) throw new ToolFailure(`${target.rel}: no such file`);
-  const info = await Deno.stat(target.abs);
-  if (info.isDirectory) throw new ToolFailure(`${target.rel} is a directory; use the list tool`);
-  if (info.size > FILE_MAX_BYTES) {
-    throw new ToolFailure(`${target.rel} is ${info.size} bytes, over the ${FILE_MAX_BYTES}-byte limit`);
+  if ((await Deno.stat(target.abs)).isDirectory) {
+    throw new ToolFailure(`${target.rel} is a directory; use the list tool`);
   }
-  const bytes = await Deno.readFile(target.abs);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readRegularFile(target.abs, { maxBytes: FILE_MAX_BYTES, refuseHardLinks: true });
+  } catch (err) {
+    if (err instanceof UnreadableFileError) throw unreadable(target.rel, err);
+    throw err;
+  }
   if (bytes.subarray(0, 8192).includes(0)) {
     throw new ToolFailure(`${target.rel} looks binary; not reading it`);
   }
@@ -83,7 +105,7 @@ export function writeTool(ws: Workspace): Tool {
         throw new ToolFailure(`${target.rel} is a directory`);
       }
       await Deno.mkdir(dirname(target.abs), { recursive: true });
-      await Deno.writeTextFile(target.abs, content);
+      await replaceFile(target.abs, target.rel, content, target.exists);
       const bytes = new TextEncoder().encode(content).length;
       return `${target.exists ? "overwrote" : "created"} ${target.rel} (${bytes} bytes)`;
     },
@@ -120,12 +142,38 @@ export function editTool(ws: Workspace): Tool {
       const updated = replaceAll
         ? text.split(oldString).join(newString)
         : text.replace(oldString, () => newString);
-      await Deno.writeTextFile(abs, updated);
+      await replaceFile(abs, rel, updated, true);
       return `edited ${rel}: replaced ${replaceAll ? count : 1} occurrence${
         count > 1 && replaceAll ? "s" : ""
       }`;
     },
   });
+}
+
+/**
+ * Writes `content` as the file at `abs` through a new file in the same directory and a rename: the
+ * old directory entry is replaced, never written through (a hard link elsewhere keeps its content),
+ * and a reader never sees half a file. An existing file must be a regular one; its mode is kept.
+ */
+async function replaceFile(abs: string, rel: string, content: string, exists: boolean): Promise<void> {
+  let mode: number | null = null;
+  if (exists) {
+    try {
+      mode = (await checkRegularFile(abs, { maxBytes: Infinity })).mode;
+    } catch (err) {
+      if (err instanceof UnreadableFileError) throw unreadable(rel, err);
+      throw err;
+    }
+  }
+  const temp = join(dirname(abs), `.${basename(abs)}.${crypto.randomUUID().slice(0, 8)}.pandacode-tmp`);
+  try {
+    await Deno.writeTextFile(temp, content, { createNew: true });
+    if (mode !== null) await Deno.chmod(temp, mode & 0o7777);
+    await Deno.rename(temp, abs);
+  } catch (err) {
+    await Deno.remove(temp).catch(() => {});
+    throw err;
+  }
 }
 
 /** Non-overlapping occurrences of `needle` in `haystack`. */

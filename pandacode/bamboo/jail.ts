@@ -9,6 +9,11 @@
  * - dangling symlinks (writing through one could create a file anywhere);
  * - anything inside a `.git` directory (git internals), before or after resolving symlinks.
  *
+ * What a path names is checked by the file tools: only regular files are read, searched or written
+ * (a FIFO, socket or device would block or never end), a file with several hard links is not read or
+ * edited (another of its names may be outside the workspace), and writes replace the file through a
+ * temporary file and a rename, so they never write through a hard link into another file.
+ *
  * Checks happen right before each file operation; a race with another process changing the tree in
  * between is out of scope (the jail keeps a model's mistakes inside the workspace; it is not a
  * sandbox against a hostile local process, and the bash tool is not jailed at all).
@@ -106,7 +111,8 @@ export class Workspace {
 /** True when `child` is `parent` or below it. */
 export function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  // Segment-based: `..foo` is a name inside `parent`, only `..` itself or `../…` leaves it.
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** True when a workspace-relative path names `.git` or something inside it (at any depth). */

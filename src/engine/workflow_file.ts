@@ -3,12 +3,13 @@
  * followed — to a regular file inside the project directory, of at most
  * {@link MAX_WORKFLOW_SCRIPT_BYTES}. Nothing is opened before it is known to be a regular file (opening
  * a FIFO blocks; a device such as `/dev/zero` never ends), and the opened handle is checked to be the
- * file that was inspected. It also tells whether the file lies inside one of the workflow directories,
+ * file that was inspected (`src/common/regular_file.ts`). It also tells whether the file lies inside one of the workflow directories,
  * the only files whose content an error message may quote back to the script.
  *
  * @module
  */
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { readRegularFile, UnreadableFileError } from "../common/regular_file.ts";
 
 /** Largest workflow script a `workflow()` call reads (1 MiB). */
 export const MAX_WORKFLOW_SCRIPT_BYTES = 1024 * 1024;
@@ -69,35 +70,19 @@ export async function readWorkflowFile(path: string, projectDir: string): Promis
   if (!isInside(realRoot, real)) {
     throw new WorkflowFileError("the script must be inside the project directory (it links outside)");
   }
-  const info = await Deno.stat(real);
-  if (!info.isFile) throw new WorkflowFileError("the script is not a regular file");
-  if (info.size > MAX_WORKFLOW_SCRIPT_BYTES) throw tooLarge();
-  const text = await readRegularFile(real, info);
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await readRegularFile(real, { maxBytes: MAX_WORKFLOW_SCRIPT_BYTES }));
+  } catch (e) {
+    if (!(e instanceof UnreadableFileError)) throw e;
+    throw new WorkflowFileError(
+      e.reason === "not-regular"
+        ? "the script is not a regular file"
+        : e.reason === "too-large"
+        ? `the script is larger than ${MAX_WORKFLOW_SCRIPT_BYTES / 1024 / 1024} MiB`
+        : "the script changed while it was being read",
+    );
+  }
   const inWorkflowDir = WORKFLOW_DIRS.some((dir) => isInside(join(realRoot, dir), real));
   return { path: wanted, text, inWorkflowDir };
-}
-
-function tooLarge(): WorkflowFileError {
-  return new WorkflowFileError(`the script is larger than ${MAX_WORKFLOW_SCRIPT_BYTES / 1024 / 1024} MiB`);
-}
-
-/**
- * Opens `path` (known to be a regular file), checks the handle is still that file (not swapped for
- * another since `expected` was read), and reads at most the size cap.
- */
-async function readRegularFile(path: string, expected: Deno.FileInfo): Promise<string> {
-  using file = await Deno.open(path, { read: true });
-  const info = await file.stat();
-  if (!info.isFile || info.ino !== expected.ino || info.dev !== expected.dev) {
-    throw new WorkflowFileError("the script changed while it was being read");
-  }
-  const buffer = new Uint8Array(MAX_WORKFLOW_SCRIPT_BYTES + 1);
-  let length = 0;
-  while (length < buffer.length) {
-    const n = await file.read(buffer.subarray(length));
-    if (n === null) break;
-    length += n;
-  }
-  if (length > MAX_WORKFLOW_SCRIPT_BYTES) throw tooLarge();
-  return new TextDecoder().decode(buffer.subarray(0, length));
 }
