@@ -19,7 +19,7 @@
  * @module
  */
 import type randexpModule from "randexp";
-import { linearRegExp, loadJsonSchemaSupport } from "../util/json_schema.ts";
+import { linearRegExp, loadJsonSchemaSupport } from "../common/json_schema.ts";
 
 /** randexp is CommonJS (`module.exports = RandExp`); its typings describe the ES default export. */
 type RandExpClass = typeof randexpModule.default;
