@@ -63,6 +63,27 @@ Deno.test({
     ),
 });
 
+// Kept: issue 11 requires that a refusal never quotes a file outside the workflow directories back to
+// the script (a parse error shows the offending line: `.env`, a key file); the built-in quotes any file.
+Deno.test({
+  name: "kept difference: a scriptPath file outside the workflow directories is not quoted in the refusal",
+  ignore: ignoreWithoutClaude,
+  fn: () =>
+    expectDifference(
+      `try { await workflow({ scriptPath: "k.js" }); } catch (e) { log(e.name + "|" + e.message); } return 1;`,
+      { files: { "k.js": `TOKEN=abc (;\n` } },
+      completed(1, [
+        "Error|workflow({scriptPath: 'k.js'}): Script parse error: Unexpected token (1:11)\n\nTOKEN=abc (;\n" +
+        "           ^\n\nWorkflow scripts must be plain JavaScript \u2014 common causes are TypeScript syntax " +
+        "(type annotations, interfaces, generics) and broken string quoting or escaping.",
+      ]),
+      completed(1, [
+        "Error|workflow({scriptPath: 'k.js'}): not a valid workflow script (the reason is not shown for files " +
+        "outside .odw/workflows and .claude/workflows; run `odw check` on it)",
+      ]),
+    ),
+});
+
 const NO_CLOCK =
   "Error: Date.now() / new Date() are unavailable in workflow scripts (breaks resume). Stamp results after the workflow returns, or pass timestamps via args.";
 
