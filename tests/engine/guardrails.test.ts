@@ -171,7 +171,9 @@ Deno.test("circuit breaker: after a quota error only nodes already in flight rea
   const stoppedAt = Math.max(...dead.map((t) => t.end!));
   assert.ok(lastStart <= stoppedAt, "every try on the dead account ended (nothing left running into it)");
   assert.ok(dead.length <= 5 + 2 * 3 + 1, `${dead.length} tries reached the account`);
-  console.log(`breaker: ${dead.length} tries reached the dead account, ${startedAfter.length} after the quota error`);
+  console.log(
+    `breaker: ${dead.length} tries reached the dead account, ${startedAfter.length} after the quota error`,
+  );
   assert.equal(outcome.status, "failed");
   assert.match(outcome.error ?? "", /^stopped: default\/deadco quota: You exceeded your current quota/);
   const result = outcome.result as { got: number; other: string };
