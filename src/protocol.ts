@@ -69,6 +69,12 @@ export interface WorkflowRepliesMessage {
 /** Everything the host sends. */
 export type HostMessage = StartMessage | AgentReplyMessage | WorkflowRepliesMessage;
 
+/** Where a script called a primitive: 1-based line and column in its own file (as `odw check` counts). */
+export interface CallSiteRef {
+  line: number;
+  column: number;
+}
+
 /** Worker → host: one `agent()` call. `scope` is the child workflow's path ("" for the top level). */
 export interface AgentRequestMessage {
   type: "agent";
@@ -76,6 +82,8 @@ export interface AgentRequestMessage {
   prompt: string;
   options: AgentCallOptions;
   scope: string;
+  /** The call's position in the script, read from the stack (absent when it could not be read). */
+  site?: CallSiteRef;
 }
 
 /** Worker → host: `log(message)` (also the `parallel[i] failed:` lines and child markers). */

@@ -174,6 +174,15 @@ export const NodeSpecSchema = z.object({
   stallTimeoutMs: z.number().positive().optional(),
   /** Extra tries for retryable failures (rate limit, 5xx, network, stall). */
   retries: z.number().int().nonnegative().optional(),
+  /**
+   * Where the script called `agent()`: 1-based line and column, in the child workflow's file when
+   * `file` (its name) is given, else in the run's script. Cosmetic, not in the key.
+   */
+  site: z.object({
+    line: z.number().int().positive(),
+    column: z.number().int().positive(),
+    file: z.string().optional(),
+  }).optional(),
 });
 /** A validated node request. */
 export type NodeSpec = z.infer<typeof NodeSpecSchema>;
@@ -196,6 +205,8 @@ export const NodeResultSchema = z.object({
   provider: z.string().nullable().optional(),
   model: z.string().nullable().optional(),
   filesChanged: z.array(z.string()).optional(),
+  /** Answered from this earlier run's journal (resume, replay): nothing ran, usage and cost are zero. */
+  reusedFrom: z.string().optional(),
 });
 /** A validated node result. */
 export type NodeResult = z.infer<typeof NodeResultSchema>;

@@ -40,6 +40,18 @@ export interface ProcessResult {
 
 const STDERR_KEEP = 64 * 1024;
 
+/** Process groups started by {@link runProcess} whose pipes are still open. */
+const liveGroups = new Set<number>();
+
+/**
+ * Kills every process group {@link runProcess} started that still holds its pipes: for an exit that
+ * cannot wait for each task's own abort (a second Ctrl-C), so no executor outlives odw.
+ */
+export function killLiveGroups(sig: Deno.Signal = "SIGKILL"): number {
+  for (const pid of liveGroups) killGroup(pid, sig, true);
+  return liveGroups.size;
+}
+
 /**
  * Kills a process group, ignoring "no such process". While the leader may still be running (not yet
  * reaped), a failed group kill falls back to the leader itself; once it has been reaped
@@ -68,6 +80,7 @@ export async function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
     stderr: "piped",
     detached: true,
   }).spawn();
+  liveGroups.add(child.pid);
   let killed = false;
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   const onAbort = () => {
@@ -114,5 +127,7 @@ export async function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
   // Make sure no grandchild keeps the pipes open.
   if (killed) killGroup(child.pid, "SIGKILL", true);
   await Promise.allSettled([feed, readErr, readOut]);
+  // The pipes are closed: nothing of the group holds them any more.
+  liveGroups.delete(child.pid);
   return { code: status.code, signal: status.signal ?? null, stderr, killed };
 }

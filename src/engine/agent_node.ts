@@ -6,13 +6,14 @@
  *
  * @module
  */
+import { basename } from "node:path";
 import { limitErrors, MAX_AGENTS_PER_RUN } from "../common/limits.ts";
 import type { Effort, NodeSpec } from "../common/contract.ts";
 import type { Price } from "../backends/backend.ts";
 import { type Admission, admit, type Ceilings, settle } from "./admission.ts";
 import type { CostCeiling } from "./cost_ceiling.ts";
 import type { RunTotals } from "./run_totals.ts";
-import type { AgentCallOptions, AgentRequestMessage } from "../protocol.ts";
+import type { AgentCallOptions, AgentRequestMessage, CallSiteRef } from "../protocol.ts";
 import { parseDuration } from "../common/duration.ts";
 import type { Budget } from "./budget.ts";
 import { nowIso, type RunEvent } from "./events.ts";
@@ -148,6 +149,8 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     stallTimeoutMs,
     retries,
   };
+  const site = callSiteOf(req.site);
+  if (site) spec.site = scope ? { ...site, file: basename(scope) } : site;
   let admission: Admission | undefined;
   const ceilings: Ceilings = {
     budget: ctx.budget,
@@ -184,6 +187,7 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
           scope,
           prompt,
           options,
+          ...(spec.site ? { site: spec.site } : {}),
         }),
     });
   } finally {
@@ -192,22 +196,15 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   const cost = settle(ceilings, admission, result);
   ctx.totals.add(spec.label, result, cost);
   if (result.error) ctx.log(`[${spec.label}] failed: ${result.error.message}`);
-  ctx.emit({
-    type: "node.finished",
-    ts: nowIso(),
-    key: spec.key,
-    seq,
-    label: spec.label,
-    status: result.status,
-    value: result.value,
-    usage: result.usage,
-    costUsd: cost,
-    runtime: result.runtime,
-    provider: result.provider ?? undefined,
-    model: result.model ?? undefined,
-    durationMs: result.durationMs,
-    attempts: result.attempts,
-    error: result.error,
-  });
+  // Every field of the result is journaled, so whatever a dispatcher adds (a reused node's origin, a
+  // worktree's branch) survives into the journal and a later resume of this run.
+  ctx.emit({ type: "node.finished", ts: nowIso(), key: spec.key, seq, label: spec.label, ...result, costUsd: cost });
   return result.value;
+}
+
+/** A call site as the worker reported it, if it is one (the worker's messages are not trusted). */
+function callSiteOf(site: unknown): CallSiteRef | undefined {
+  const { line, column } = (site ?? {}) as Partial<CallSiteRef>;
+  const valid = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1 && (n as number) < 1e7;
+  return valid(line) && valid(column) ? { line: line!, column: column! } : undefined;
 }

@@ -5,10 +5,11 @@
  * @module
  */
 import type { NodeError, NodeStatus, Usage } from "../common/contract.ts";
-import type { AgentCallOptions } from "../protocol.ts";
+import type { AgentCallOptions, CallSiteRef } from "../protocol.ts";
+import type { RunOwner } from "../records/owner.ts";
 
-/** Final status of a run. */
-export type RunStatus = "completed" | "failed" | "refused";
+/** Final status of a run (`cancelled`: stopped by SIGINT/SIGTERM or `odw cancel`). */
+export type RunStatus = "completed" | "failed" | "refused" | "cancelled";
 
 /** `run.started`: the first line of every journal. */
 export interface RunStartedEvent {
@@ -21,6 +22,14 @@ export interface RunStartedEvent {
   backend: string;
   concurrency: number;
   budget: number | null;
+  /** The process running it (pid + start time), so `odw runs` can tell `running` from `dead`. */
+  owner?: RunOwner;
+  /** The run whose journal this one resumed (or replayed) from. */
+  resumeOf?: string;
+  /** A replay: nodes answered from `resumeOf`'s journal only, no backend. */
+  replay?: boolean;
+  /** The `odw exec` flags given (paths absolute), which a resume keeps unless told otherwise. */
+  flags?: Record<string, string | boolean>;
 }
 
 /** `phase`: the script called `phase(title)`. */
@@ -48,6 +57,8 @@ export interface NodeStartedEvent {
   scope: string;
   prompt: string;
   options: AgentCallOptions;
+  /** Where the script called `agent()` (line and column; `file`: the child workflow's), when known. */
+  site?: CallSiteRef & { file?: string };
 }
 
 /** `node.finished`: an agent node's final outcome (after schema retries). */
@@ -67,8 +78,11 @@ export interface NodeFinishedEvent {
   error?: NodeError;
   /** The routing that actually ran (as the executor reported it). */
   runtime?: string;
-  provider?: string;
-  model?: string;
+  provider?: string | null;
+  model?: string | null;
+  filesChanged?: string[];
+  /** Answered from this earlier run's journal: nothing ran (usage, cost and attempts are zero). */
+  reusedFrom?: string;
 }
 
 /** `run.finished`: the last line of a journal that ended normally. */

@@ -10,6 +10,8 @@
  * journal.append({ type: "log", ts: nowIso(), message: "hi" });
  * await journal.close();
  * ```
+ * Reading journals back lives in `src/records/read.ts`.
+ *
  * @module
  */
 import type { RunEvent } from "./events.ts";
@@ -61,17 +63,4 @@ export class Journal {
       this.#writing = null;
     }
   }
-}
-
-/** Reads a journal back into events (skipping a torn last line). */
-export async function readJournal(path: string): Promise<RunEvent[]> {
-  const text = await Deno.readTextFile(path);
-  const events: RunEvent[] = [];
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      events.push(JSON.parse(line));
-    } catch { /* torn final line after a crash */ }
-  }
-  return events;
 }

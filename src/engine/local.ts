@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import type { NodeResult, NodeSpec } from "../common/contract.ts";
+import { emptyUsage, nodeError, type NodeResult, type NodeSpec } from "../common/contract.ts";
 import type { Dispatcher, DispatchHooks } from "./dispatch.ts";
 import type { NodeRunner } from "./node_runner.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -63,6 +63,8 @@ export class LocalDispatcher implements Dispatcher {
   async #dispatchWithSlot(spec: NodeSpec, hooks: DispatchHooks): Promise<NodeResult> {
     const release = await this.scheduler.acquire();
     try {
+      // The run ended (or was cancelled) while this node waited: it never starts.
+      if (hooks.signal.aborted) return notStarted();
       const maxOutputTokens = await hooks.admit(this.scheduler.capacity - this.scheduler.running + 1);
       hooks.started();
       return await this.runner.run(spec, { signal: hooks.signal, maxOutputTokens });
@@ -70,4 +72,17 @@ export class LocalDispatcher implements Dispatcher {
       release();
     }
   }
+}
+
+/** The result of a node the run's end overtook before it started: cancelled, nothing spent. */
+function notStarted(): NodeResult {
+  return {
+    status: "cancelled",
+    value: null,
+    usage: emptyUsage(),
+    costUsd: 0,
+    durationMs: 0,
+    attempts: 0,
+    error: nodeError("cancelled", "cancelled before it started"),
+  };
 }

@@ -15,7 +15,9 @@ import type { HostMessage, WireError, WorkerMessage, WorkflowReplyMessage } from
 import { startSandboxWorker } from "../runtime/worker_source.ts";
 import { runAgentNode } from "./agent_node.ts";
 import { resolveChildWorkflow } from "./child_workflows.ts";
-import { nowIso, type RunEvent, type RunStatus } from "./events.ts";
+import { nowIso, type RunEvent, type RunStartedEvent, type RunStatus } from "./events.ts";
+import { currentOwner } from "../records/owner.ts";
+import { stopEnd } from "./run_stop.ts";
 import { Journal } from "./journal.ts";
 import { createRunDir, writeResult } from "./run_dir.ts";
 import { type NodeOptions, nodeVerdict, setUpNodes } from "./run_nodes.ts";
@@ -38,10 +40,12 @@ export interface RunOptions extends NodeOptions {
   runsDir: string;
   /** Project directory: agents run here; child workflows are looked up here. */
   projectDir: string;
-  /** Aborting cancels the run (SIGINT). */
+  /** Aborting ends the run: cancelled, or as a `RunStop` reason says (see run_stop.ts). */
   signal?: AbortSignal;
   /** Every event, as it happens (live progress). */
   onEvent?: (event: RunEvent) => void;
+  /** Extra facts for `run.started`: the run resumed, whether it replays, the flags it was given. */
+  record?: Pick<RunStartedEvent, "resumeOf" | "replay" | "flags">;
 }
 
 /** How a run ended. */
@@ -114,6 +118,8 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     backend: opts.backend.name,
     concurrency: opts.concurrency,
     budget: opts.budget,
+    owner: currentOwner(),
+    ...opts.record,
   });
 
   const worker = startSandboxWorker();
@@ -137,7 +143,7 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
         status: "failed",
         error: `TimeoutError: the workflow did not finish within the run timeout (${opts.timeoutMs} ms)`,
       }), opts.timeoutMs);
-    const onCancel = () => finish({ status: "failed", error: "CancelledError: the run was cancelled" });
+    const onCancel = () => finish(stopEnd(opts.signal?.reason));
     if (opts.signal?.aborted) onCancel();
     opts.signal?.addEventListener("abort", onCancel);
     const track = (p: Promise<unknown>) => {

@@ -31,6 +31,8 @@ export interface NodeOptions {
   policy?: Omit<RunnerPolicy, "breaker">;
   /** Where nodes run; default: this process, on `backend`. */
   dispatcher?: Dispatcher;
+  /** Wraps the run's dispatcher (e.g. the resume cache in front of it). */
+  decorate?: (inner: Dispatcher) => Dispatcher;
   /** Project directory: nodes run here. */
   projectDir: string;
 }
@@ -50,8 +52,8 @@ export function setUpNodes(
 ): RunNodes {
   const breaker = new CircuitBreaker();
   const runner = new NodeRunner(opts.backend, opts.projectDir, { ...opts.policy, breaker });
-  const dispatcher = opts.dispatcher ??
-    new LocalDispatcher(runner, new Scheduler(opts.concurrency), opts.caps);
+  const inner = opts.dispatcher ?? new LocalDispatcher(runner, new Scheduler(opts.concurrency), opts.caps);
+  const dispatcher = opts.decorate ? opts.decorate(inner) : inner;
   const ctx: NodeContext = {
     dispatcher,
     budget: new Budget(opts.budget),

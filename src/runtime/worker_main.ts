@@ -40,6 +40,39 @@ export function workerMain(
     ...params: string[]
   ) => (...args: unknown[]) => Promise<unknown>;
   let nextId = 1;
+  // Where the script called agent(), for the host's messages (`odw replay` names a missing node's
+  // call): the first stack frame of code compiled from a script (`<anonymous>:line:col`; the runtime's
+  // own frames are `odw-runtime.js`). The stack is formatted natively (prepareStackTrace set aside
+  // through descriptors, so no script getter or CallSite method runs here). A script body starts on
+  // frame line 3 (the AsyncFunction header) after the 14 characters of `"use strict"; `.
+  const StackError = Error;
+  const describe = Object.getOwnPropertyDescriptor;
+  const defineOwn = Object.defineProperty;
+  const captureStack = (Error as unknown as { captureStackTrace(target: object): void }).captureStackTrace;
+  const callSite = (): { line: number; column: number } | undefined => {
+    const saved = [describe(StackError, "prepareStackTrace"), describe(StackError, "stackTraceLimit")];
+    const restore = (name: string, d: PropertyDescriptor | undefined) => {
+      if (d) defineOwn(StackError, name, d);
+      else delete (StackError as unknown as Record<string, unknown>)[name];
+    };
+    try {
+      defineOwn(StackError, "prepareStackTrace", { value: undefined, writable: true, configurable: true });
+      defineOwn(StackError, "stackTraceLimit", { value: 50, writable: true, configurable: true });
+      const holder: { stack?: unknown } = {};
+      captureStack(holder);
+      const stack = typeof holder.stack === "string" ? holder.stack : "";
+      restore("prepareStackTrace", saved[0]);
+      restore("stackTraceLimit", saved[1]);
+      for (const frame of stack.split("\n")) {
+        const at = /<anonymous>:(\d+):(\d+)\)?$/.exec(frame);
+        if (!at) continue;
+        const line = Number(at[1]) - 2;
+        const column = Number(at[2]) - (line === 1 ? 14 : 0);
+        return line >= 1 && column >= 1 ? { line, column } : undefined;
+      }
+    } catch { /* a script that froze Error keeps its call sites to itself */ }
+    return undefined;
+  };
   const pendingAgents = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
   const pendingWorkflows = new Map<number, (m: WorkflowReplyMessage) => void>();
   let spent = 0;
@@ -182,7 +215,8 @@ export function workerMain(
         const id = nextId++;
         return new Promise((resolve, reject) => {
           pendingAgents.set(id, { resolve, reject });
-          queueAgent({ type: "agent", id, prompt: text, options, scope });
+          const site = callSite();
+          queueAgent({ type: "agent", id, prompt: text, options, scope, ...(site ? { site } : {}) });
         });
       } catch (e) {
         return Promise.reject(e);
