@@ -119,6 +119,9 @@ export class MockBackend implements Backend {
     } finally {
       clearInterval(heartbeat);
     }
+    if ((aborted || signal.aborted) && response.stopDelayMs) {
+      await new Promise((resolve) => setTimeout(resolve, response.stopDelayMs));
+    }
     const durationMs = Math.round(performance.now() - started);
     if (aborted || signal.aborted) return this.#interrupted(request, response, signal, durationMs);
     return this.#answer(request, response, durationMs);

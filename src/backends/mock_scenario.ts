@@ -30,6 +30,8 @@ export interface MockResponse {
   delayMs?: number;
   /** Never answer: wait until the call is aborted (for timeout and cancellation tests). */
   hang?: boolean;
+  /** Once aborted, take this long to stop (an executor slow to die, for shutdown tests). */
+  stopDelayMs?: number;
   /** Usage fields to report instead of the derived ones. */
   usage?: Partial<Usage>;
   /** Cost to report (default 0). */
@@ -94,6 +96,7 @@ const responseShape = {
   errorKind: z.enum(Object.keys(ERROR_KINDS) as [ErrorKind, ...ErrorKind[]]).optional(),
   delayMs: count.optional(),
   hang: z.boolean().optional(),
+  stopDelayMs: count.optional(),
   usage: usageSchema.optional(),
   costUsd: z.number().nonnegative().nullable().optional(),
 };

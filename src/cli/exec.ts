@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { Backend } from "../backends/backend.ts";
 import { MockBackend } from "../backends/mock.ts";
 import { jsonForTerminal, terminalText } from "../common/terminal_text.ts";
@@ -18,6 +18,23 @@ import { durationFlag, GUARDRAIL_FLAGS, GUARDRAIL_HELP, guardrailOptions } from 
 import { summaryLine } from "./summary.ts";
 import { progressFor } from "./progress.ts";
 import { parseJsonOrUsage, positiveInt, readTextOrUsage, UsageError } from "../common/cli_kit.ts";
+import type { NodeSpec } from "../common/contract.ts";
+import type { Dispatcher } from "../engine/dispatch.ts";
+import { missingNodeMessage, replayMisses, ResumeDispatcher } from "../engine/resume.ts";
+import { RunStop } from "../engine/run_stop.ts";
+import {
+  flagsToRecord,
+  type FlagValues,
+  givenFlags,
+  inheritFlags,
+  openPrevious,
+  type PreviousRun,
+  resumeLine,
+  type ResumeReport,
+  resumeReport,
+} from "./exec_resume.ts";
+import { EXIT_INTERRUPTED, stopOnSignals } from "./signals.ts";
+import { REPLAY_HELP, RESUME_HELP } from "./resume_help.ts";
 
 /** Help text of `odw exec`. */
 export const EXEC_HELP = `Usage: odw exec <script.js> [options]   (or --script <path>)
@@ -33,41 +50,85 @@ Options:
   --budget <tokens>        hard ceiling on output tokens for the whole run
   --timeout <duration>     stop the whole run after this long (e.g. 30s, 5m)
   --run-dir <dir>          where run records go (default .odw/runs)
+  --resume-from <runId>    answer every agent() that completed in that run from its journal; keep
+                           its flags and args unless given again (see odw resume --help)
 ${GUARDRAIL_HELP}
   --json                   print one JSON object on stdout
   --quiet                  no live progress on stderr
   -h, --help               this help`;
 
-/** Exit codes of a finished run. */
-export const EXIT = { completed: 0, failed: 1, refused: 2 } as const;
+/** Exit codes of a finished run (130: stopped by SIGINT/SIGTERM, resumable). */
+export const EXIT = { completed: 0, failed: 1, refused: 2, cancelled: EXIT_INTERRUPTED } as const;
 
-/** Runs `odw exec` with its own argv; returns the exit code. */
-export async function execCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("exec", {
+/** `odw exec`'s flags (parseArgs options). */
+const EXEC_OPTIONS = {
+  script: { type: "string" },
+  args: { type: "string" },
+  "args-file": { type: "string" },
+  backend: { type: "string", default: "mock" },
+  "mock-scenario": { type: "string" },
+  concurrency: { type: "string" },
+  budget: { type: "string" },
+  timeout: { type: "string" },
+  "run-dir": { type: "string", default: ".odw/runs" },
+  "resume-from": { type: "string" },
+  ...GUARDRAIL_FLAGS,
+  json: { type: "boolean", default: false },
+  quiet: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+/** The commands that run a workflow: `exec`, and `resume`/`replay` (whose argument is a run id). */
+export type RunCommand = "exec" | "resume" | "replay";
+
+/** Flags a replay takes (it runs no backend, so backend and node flags do not apply). */
+const REPLAY_FLAGS: ReadonlySet<string> = new Set([
+  "script",
+  "args",
+  "args-file",
+  "run-dir",
+  "budget",
+  "strict",
+  "timeout",
+  "json",
+  "quiet",
+  "help",
+]);
+
+/** Runs `odw exec` (or `odw resume` / `odw replay`) with its own argv; returns the exit code. */
+export async function execCommand(argv: string[], command: RunCommand = "exec"): Promise<number> {
+  const { values, positionals, tokens } = parseCommandArgs(command, {
     args: argv,
     allowPositionals: true,
+    allowNegative: true,
     strict: true,
-    options: {
-      script: { type: "string" },
-      args: { type: "string" },
-      "args-file": { type: "string" },
-      backend: { type: "string", default: "mock" },
-      "mock-scenario": { type: "string" },
-      concurrency: { type: "string" },
-      budget: { type: "string" },
-      timeout: { type: "string" },
-      "run-dir": { type: "string", default: ".odw/runs" },
-      ...GUARDRAIL_FLAGS,
-      json: { type: "boolean", default: false },
-      quiet: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
+    tokens: true,
+    options: EXEC_OPTIONS,
   });
   if (values.help) {
-    console.log(EXEC_HELP);
+    console.log(command === "exec" ? EXEC_HELP : command === "resume" ? RESUME_HELP : REPLAY_HELP);
     return 0;
   }
-  const scriptArg = values.script ?? positionals[0];
+  const given = givenFlags(tokens, EXEC_OPTIONS);
+  const mode = command === "replay" ? "replay" : "exec";
+  if (command !== "exec") {
+    const misplaced = [...given].find((flag) =>
+      flag === "resume-from" || (mode === "replay" && !REPLAY_FLAGS.has(flag))
+    );
+    if (misplaced) {
+      throw new UsageError(`--${misplaced} does not apply to odw ${command} (try odw ${command} --help)`);
+    }
+    values["resume-from"] = positionals.shift();
+    if (values["resume-from"] === undefined) {
+      throw new UsageError(`${command} needs a run id: odw ${command} <runId>`);
+    }
+  }
+  const runsDir = resolve(values["run-dir"]);
+  const previous = values["resume-from"] === undefined
+    ? undefined
+    : await openPrevious(runsDir, values["resume-from"], mode === "replay");
+  if (previous) inheritFlags(values as FlagValues, given, previous.record.started.flags, EXEC_OPTIONS);
+  const scriptArg = values.script ?? positionals[0] ?? previous?.script;
   if (!scriptArg) throw new UsageError("exec needs a script: odw exec <script.js>");
   if (values.script && positionals.length > 0 || positionals.length > 1) {
     throw new UsageError(`unexpected argument "${positionals[values.script ? 0 : 1]}"`);
@@ -75,34 +136,19 @@ export async function execCommand(argv: string[]): Promise<number> {
   if (values.args !== undefined && values["args-file"] !== undefined) {
     throw new UsageError("give either --args or --args-file, not both");
   }
+  if (scriptArg === previous?.script && previous.scriptNote && !values.quiet) {
+    console.error(previous.scriptNote);
+  }
   const scriptPath = resolve(scriptArg);
   const source = await readTextOrUsage(scriptPath, "script");
-  let args: unknown;
-  let hasArgs = false;
-  if (values.args !== undefined) {
-    args = parseJsonOrUsage(values.args, "--args");
-    hasArgs = true;
-  } else if (values["args-file"] !== undefined) {
-    args = parseJsonOrUsage(await readTextOrUsage(values["args-file"], "args file"), values["args-file"]);
-    hasArgs = true;
-  }
+  const { args, hasArgs } = await argsOf(values, previous);
   const concurrency = positiveInt(values.concurrency, "--concurrency") ?? defaultConcurrency();
   const budget = positiveInt(values.budget, "--budget") ?? null;
   const timeoutMs = durationFlag(values.timeout, "--timeout");
   const config = await loadConfigOrUsage(Deno.cwd());
   const guardrails = guardrailOptions(values, config);
-  const backend = await makeBackend(values.backend, values["mock-scenario"]);
-  const runsDir = resolve(values["run-dir"]);
-  try {
-    await Deno.mkdir(runsDir, { recursive: true });
-  } catch (e) {
-    const reason = e instanceof Deno.errors.AlreadyExists || e instanceof Deno.errors.NotADirectory
-      ? "a file is in the way"
-      : e instanceof Deno.errors.PermissionDenied
-      ? "permission denied"
-      : (e as Error).message.split(":")[0];
-    throw new UsageError(`cannot create run directory ${runsDir}: ${reason}`);
-  }
+  const backend = mode === "replay" ? NO_BACKEND : await makeBackend(values.backend, values["mock-scenario"]);
+  await makeRunsDir(runsDir);
 
   const analysis = analyzeScript(source);
   if (!analysis.ok) {
@@ -117,8 +163,8 @@ export async function execCommand(argv: string[]): Promise<number> {
 
   const progress = progressFor(values.quiet);
   const cancel = new AbortController();
-  const onSignal = () => cancel.abort();
-  Deno.addSignalListener("SIGINT", onSignal);
+  const signals = stopOnSignals(cancel);
+  const resume = previous && resumeDispatcher(previous, mode, cancel, basename(scriptPath));
   let outcome: RunOutcome;
   try {
     outcome = await executeRun({
@@ -136,14 +182,83 @@ export async function execCommand(argv: string[]): Promise<number> {
       runsDir,
       projectDir: Deno.cwd(),
       signal: cancel.signal,
+      decorate: resume?.decorate,
+      record: {
+        flags: flagsToRecord(values as FlagValues, [
+          ...given,
+          ...Object.keys(previous?.record.started.flags ?? {}),
+        ], Deno.cwd()),
+        resumeOf: previous?.record.runId,
+        replay: mode === "replay" || undefined,
+      },
       onEvent: (e) => progress.onEvent(e),
     });
   } finally {
-    Deno.removeSignalListener("SIGINT", onSignal);
+    signals.dispose();
     progress.close();
   }
-  report(outcome, values.json, values.quiet);
+  const resumed = resume && resumeReport(resume.stats(), previous!, mode === "replay", outcome);
+  report(outcome, values.json, values.quiet, resumed);
   return EXIT[outcome.status];
+}
+
+/** The workflow's args: `--args`, `--args-file`, else the resumed run's, else none. */
+async function argsOf(
+  values: { args?: string; "args-file"?: string },
+  previous: PreviousRun | undefined,
+): Promise<{ args: unknown; hasArgs: boolean }> {
+  if (values.args !== undefined) return { args: parseJsonOrUsage(values.args, "--args"), hasArgs: true };
+  const file = values["args-file"];
+  if (file !== undefined) {
+    return { args: parseJsonOrUsage(await readTextOrUsage(file, "args file"), file), hasArgs: true };
+  }
+  const started = previous?.record.started;
+  if (started && "args" in started) return { args: started.args, hasArgs: true };
+  return { args: undefined, hasArgs: false };
+}
+
+/** Creates the run records directory, or a one-line UsageError saying why it cannot be. */
+async function makeRunsDir(runsDir: string): Promise<void> {
+  try {
+    await Deno.mkdir(runsDir, { recursive: true });
+  } catch (e) {
+    const reason = e instanceof Deno.errors.AlreadyExists || e instanceof Deno.errors.NotADirectory
+      ? "a file is in the way"
+      : e instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : (e as Error).message.split(":")[0];
+    throw new UsageError(`cannot create run directory ${runsDir}: ${reason}`);
+  }
+}
+
+/** A replay's backend: never called (the replay dispatcher answers every node or stops the run). */
+const NO_BACKEND: Backend = {
+  name: "replay",
+  run: () => Promise.reject(new Error("a replay runs no backend")),
+};
+
+/**
+ * The resume cache in front of the run's dispatcher; for a replay, in front of nothing: a node the
+ * journal lacks stops the run with an error naming its call site.
+ */
+function resumeDispatcher(
+  previous: PreviousRun,
+  mode: "exec" | "replay",
+  cancel: AbortController,
+  scriptName: string,
+) {
+  let dispatcher: ResumeDispatcher | undefined;
+  const { runId } = previous.record;
+  const stop = (spec: NodeSpec) =>
+    cancel.abort(new RunStop("failed", missingNodeMessage(spec, runId, scriptName)));
+  return {
+    decorate: (inner: Dispatcher) =>
+      dispatcher = new ResumeDispatcher(
+        previous.cache,
+        mode === "replay" ? replayMisses(runId, stop) : inner,
+      ),
+    stats: () => dispatcher!.stats(),
+  };
 }
 
 /** `.odw/config.json` of the project, or a one-line UsageError naming the bad key. */
@@ -168,7 +283,7 @@ async function makeBackend(name: string, scenarioPath: string | undefined): Prom
 }
 
 /** Prints the outcome: JSON on stdout with `--json`, else result on stdout and a summary on stderr. */
-function report(outcome: RunOutcome, json: boolean, quiet = false): void {
+function report(outcome: RunOutcome, json: boolean, quiet = false, resumed?: ResumeReport): void {
   if (json) {
     console.log(jsonForTerminal({
       runId: outcome.runId,
@@ -184,6 +299,7 @@ function report(outcome: RunOutcome, json: boolean, quiet = false): void {
       byModel: outcome.byModel,
       durationMs: outcome.durationMs,
       runDir: outcome.runDir,
+      ...(resumed ? { resume: resumed } : {}),
     }));
     return;
   }
@@ -194,4 +310,5 @@ function report(outcome: RunOutcome, json: boolean, quiet = false): void {
   }
   if (quiet) return;
   console.error(terminalText(summaryLine(outcome)));
+  if (resumed) console.error(resumeLine(resumed));
 }

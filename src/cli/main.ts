@@ -15,15 +15,27 @@ const HELP = `odw ${VERSION} — runs agent-authored JavaScript workflows
 Usage:
   odw exec <script.js> [--args <json>] [--backend mock] [--json] ...   run a workflow
   odw check <script.js>                                                static checks only
-  odw runs [--json]                                                    list run records
+  odw resume <runId> [--script <edited.js>] [exec options]             run again, reusing finished nodes
+  odw replay <runId> [--script <path>]                                 run against a recorded run, no backend
+  odw runs [--json]                                                    list run records and their state
+  odw cancel <runId>                                                   stop a running run
 
-Run "odw exec --help" for every exec option.`;
+Run "odw <command> --help" for each command's options.`;
 
 /** Commands, loaded on use so `odw --help` and `odw check` do not pay for the engine. */
 const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   exec: async () => (await import("./exec.ts")).execCommand,
   check: async () => (await import("./check.ts")).checkCommand,
   runs: async () => (await import("./runs.ts")).runsCommand,
+  resume: async () => {
+    const { execCommand } = await import("./exec.ts");
+    return (argv) => execCommand(argv, "resume");
+  },
+  replay: async () => {
+    const { execCommand } = await import("./exec.ts");
+    return (argv) => execCommand(argv, "replay");
+  },
+  cancel: async () => (await import("./cancel.ts")).cancelCommand,
 };
 
 /** Runs the CLI with `argv` (without the program name); returns the exit code. */

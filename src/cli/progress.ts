@@ -73,7 +73,8 @@ export function ttyProgress(): Progress {
           running++;
           break;
         case "node.finished":
-          running--;
+          // A node answered from an earlier run's journal never started.
+          if (event.reusedFrom === undefined) running--;
           if (event.status === "completed") done++;
           else failed++;
           tokens += event.usage.inputTokens + event.usage.outputTokens;

@@ -1,73 +1,28 @@
 /**
  * `odw runs`: lists the run records under the run directory (id, name, status, agents, tokens,
- * started, duration), newest first; `--json` prints them as an array.
+ * started, duration, and the run a resume came from), newest first; `--json` prints them as an array.
+ * A run without an end is `running` only while its process lives, else `dead` (see
+ * `src/records/list.ts`).
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { jsonForTerminal, terminalLine } from "../common/terminal_text.ts";
-import { readJournal } from "../engine/journal.ts";
+import { listRuns } from "../records/list.ts";
 import { parseCommandArgs } from "./argv.ts";
 import { formatTokens } from "./progress.ts";
 
-/** One row of `odw runs`. */
-export interface RunSummary {
-  runId: string;
-  name: string;
-  status: string;
-  agents: number;
-  tokens: number;
-  startedAt: string | null;
-  durationMs: number | null;
-  runDir: string;
-}
+/** Help text of `odw runs`. */
+export const RUNS_HELP = `Usage: odw runs [--json] [--run-dir <dir>]
 
-/** Summarises one run directory from its journal (result.json is not needed, so crashed runs show). */
-export async function summariseRun(runDir: string): Promise<RunSummary | null> {
-  let events;
-  try {
-    events = await readJournal(join(runDir, "journal.jsonl"));
-  } catch {
-    return null;
-  }
-  const started = events.find((e) => e.type === "run.started");
-  if (!started || started.type !== "run.started") return null;
-  const finished = events.findLast((e) => e.type === "run.finished");
-  let agents = 0;
-  let tokens = 0;
-  for (const e of events) {
-    if (e.type === "node.started") agents++;
-    if (e.type === "node.finished") tokens += e.usage.inputTokens + e.usage.outputTokens;
-  }
-  return {
-    runId: started.runId,
-    name: started.name,
-    status: finished?.type === "run.finished" ? finished.status : "unfinished",
-    agents,
-    tokens,
-    startedAt: started.ts,
-    durationMs: finished?.type === "run.finished" ? finished.durationMs : null,
-    runDir,
-  };
-}
+Lists run records, newest first. STATUS is how a run ended (completed, failed, refused, cancelled), or
+running (its process is alive), dead (its process is gone: crashed or killed; odw resume <id> goes on),
+unknown (no process recorded, or another host). FROM names the run a resume or replay started from.
 
-/** All runs under `runsDir`, newest first. */
-export async function listRuns(runsDir: string): Promise<RunSummary[]> {
-  const rows: RunSummary[] = [];
-  try {
-    for await (const entry of Deno.readDir(runsDir)) {
-      if (!entry.isDirectory) continue;
-      const row = await summariseRun(join(runsDir, entry.name));
-      if (row) rows.push(row);
-    }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  // Run ids sort by start time to the second only; the journal's start stamp orders runs within one.
-  return rows.sort((a, b) =>
-    (b.startedAt ?? "").localeCompare(a.startedAt ?? "") || b.runId.localeCompare(a.runId)
-  );
-}
+Options:
+  --run-dir <dir>   where run records are (default .odw/runs)
+  --json            print the rows as one JSON array
+  -h, --help        this help`;
 
 /** Runs `odw runs`; returns the exit code. */
 export async function runsCommand(argv: string[]): Promise<number> {
@@ -77,8 +32,13 @@ export async function runsCommand(argv: string[]): Promise<number> {
     options: {
       "run-dir": { type: "string", default: ".odw/runs" },
       json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
     },
   });
+  if (values.help) {
+    console.log(RUNS_HELP);
+    return 0;
+  }
   const rows = await listRuns(resolve(values["run-dir"]));
   if (values.json) {
     console.log(jsonForTerminal(rows));
@@ -88,16 +48,17 @@ export async function runsCommand(argv: string[]): Promise<number> {
     console.log("no runs yet");
     return 0;
   }
-  const table = [["RUN", "NAME", "STATUS", "AGENTS", "TOKENS", "STARTED", "DURATION"]];
+  const table = [["RUN", "NAME", "STATUS", "AGENTS", "TOKENS", "STARTED", "DURATION", "FROM"]];
   for (const r of rows) {
     table.push([
       terminalLine(r.runId),
       terminalLine(r.name) || "-",
       terminalLine(r.status),
-      String(r.agents),
+      r.reused > 0 ? `${r.agents} (${r.reused} reused)` : String(r.agents),
       formatTokens(r.tokens),
       r.startedAt ? terminalLine(r.startedAt.replace("T", " ").slice(0, 19)) : "-",
       r.durationMs === null ? "-" : `${(r.durationMs / 1000).toFixed(2)}s`,
+      r.resumeOf === null ? "" : terminalLine(`${r.replay ? "replay of " : ""}${r.resumeOf}`),
     ]);
   }
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));

@@ -198,7 +198,15 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   if (result.error) ctx.log(`[${spec.label}] failed: ${result.error.message}`);
   // Every field of the result is journaled, so whatever a dispatcher adds (a reused node's origin, a
   // worktree's branch) survives into the journal and a later resume of this run.
-  ctx.emit({ type: "node.finished", ts: nowIso(), key: spec.key, seq, label: spec.label, ...result, costUsd: cost });
+  ctx.emit({
+    type: "node.finished",
+    ts: nowIso(),
+    key: spec.key,
+    seq,
+    label: spec.label,
+    ...result,
+    costUsd: cost,
+  });
   return result.value;
 }
 

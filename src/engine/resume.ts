@@ -23,7 +23,13 @@
  * ```
  * @module
  */
-import { emptyUsage, nodeError, type NodeResult, NodeResultSchema, type NodeSpec } from "../common/contract.ts";
+import {
+  emptyUsage,
+  nodeError,
+  type NodeResult,
+  NodeResultSchema,
+  type NodeSpec,
+} from "../common/contract.ts";
 import type { Dispatcher, DispatchHooks } from "./dispatch.ts";
 import type { RunEvent } from "./events.ts";
 

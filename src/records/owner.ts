@@ -23,7 +23,10 @@ export interface RunOwner {
 /** Whether a run's owner is still running: `unknown` on another host or without `/proc`. */
 export type OwnerState = "alive" | "gone" | "unknown";
 
-/** A process's start time from `/proc/<pid>/stat`, or null when there is no such process (or no /proc). */
+/**
+ * A live process's start time from `/proc/<pid>/stat`, or null when there is no such process, it has
+ * exited and waits to be reaped (a zombie), or there is no /proc.
+ */
 export function processStartTicks(pid: number): number | null {
   let stat: string;
   try {
@@ -34,6 +37,7 @@ export function processStartTicks(pid: number): number | null {
   // Field 2 (the command name) is in parentheses and may itself contain spaces and ")"; fields 3..
   // follow the last ")". Field 22 is the 20th of those.
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  if (rest[0] === "Z" || rest[0] === "X") return null;
   const ticks = Number(rest[19]);
   return Number.isSafeInteger(ticks) ? ticks : null;
 }

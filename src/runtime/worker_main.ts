@@ -41,10 +41,12 @@ export function workerMain(
   ) => (...args: unknown[]) => Promise<unknown>;
   let nextId = 1;
   // Where the script called agent(), for the host's messages (`odw replay` names a missing node's
-  // call): the first stack frame of code compiled from a script (`<anonymous>:line:col`; the runtime's
-  // own frames are `odw-runtime.js`). The stack is formatted natively (prepareStackTrace set aside
-  // through descriptors, so no script getter or CallSite method runs here). A script body starts on
-  // frame line 3 (the AsyncFunction header) after the 14 characters of `"use strict"; `.
+  // call): the first stack frame of code compiled from a script body (`(eval at compile
+  // (odw-runtime.js), <anonymous>:line:col)`; the runtime's own frames read `(odw-runtime.js,
+  // <anonymous>:…)`). The location ends the frame, so a function name cannot fake it. The stack is
+  // formatted natively (prepareStackTrace set aside through descriptors, so no script getter or
+  // CallSite method runs here). A body starts on frame line 3 (the AsyncFunction header) after the
+  // 14 characters of `"use strict"; `.
   const StackError = Error;
   const describe = Object.getOwnPropertyDescriptor;
   const defineOwn = Object.defineProperty;
@@ -64,7 +66,7 @@ export function workerMain(
       restore("prepareStackTrace", saved[0]);
       restore("stackTraceLimit", saved[1]);
       for (const frame of stack.split("\n")) {
-        const at = /<anonymous>:(\d+):(\d+)\)?$/.exec(frame);
+        const at = /\(eval at \w+ \(odw-runtime\.js\), <anonymous>:(\d+):(\d+)\)$/.exec(frame);
         if (!at) continue;
         const line = Number(at[1]) - 2;
         const column = Number(at[2]) - (line === 1 ? 14 : 0);
