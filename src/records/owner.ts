@@ -28,17 +28,20 @@ export type OwnerState = "alive" | "gone" | "unknown";
  * exited and waits to be reaped (a zombie), or there is no /proc.
  */
 export function processStartTicks(pid: number): number | null {
-  let stat: string;
   try {
-    stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return startTicksOf(Deno.readTextFileSync(`/proc/${pid}/stat`));
   } catch {
     return null;
   }
+}
+
+/** The start time in a `/proc/<pid>/stat` line, or null for a zombie or a line that does not parse. */
+export function startTicksOf(stat: string): number | null {
   // Field 2 (the command name) is in parentheses and may itself contain spaces and ")"; fields 3..
-  // follow the last ")". Field 22 is the 20th of those.
+  // follow the last ")". Field 3 is the state, field 22 the start time (the 20th after the name).
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   if (rest[0] === "Z" || rest[0] === "X") return null;
-  const ticks = Number(rest[19]);
+  const ticks = rest[19] === undefined || rest[19] === "" ? NaN : Number(rest[19]);
   return Number.isSafeInteger(ticks) ? ticks : null;
 }
 

@@ -82,7 +82,7 @@ Deno.test("odw runs lists completed, failed and refused runs as a table and as J
     const bad = await project.odw(["exec", "bad.js", "--json", "--quiet"]);
     const refused = await project.odw(["exec", "late.js", "--json", "--quiet"]);
     assert.deepEqual([good.code, bad.code, refused.code], [0, 1, 2]);
-    // A run whose process died before the end: a journal with only its first line.
+    // A run that never ended and names no process (an older odw): its state is unknown.
     await project.write(
       ".odw/runs/19990101-000000-abcdef/journal.jsonl",
       JSON.stringify({
@@ -107,7 +107,7 @@ Deno.test("odw runs lists completed, failed and refused runs as a table and as J
         [refused.json?.runId, "", "refused"],
         [bad.json?.runId, "bad", "failed"],
         [good.json?.runId, "good", "completed"],
-        ["19990101-000000-abcdef", "crashed", "unfinished"],
+        ["19990101-000000-abcdef", "crashed", "unknown"],
       ],
       "newest first",
     );
@@ -132,7 +132,7 @@ Deno.test("odw runs lists completed, failed and refused runs as a table and as J
     const table = await project.odw(["runs"]);
     assert.equal(table.code, 0);
     const lines = table.stdout.trimEnd().split("\n");
-    assert.match(lines[0], /^RUN\s+NAME\s+STATUS\s+AGENTS\s+TOKENS\s+STARTED\s+DURATION$/);
+    assert.match(lines[0], /^RUN\s+NAME\s+STATUS\s+AGENTS\s+TOKENS\s+STARTED\s+DURATION\s+FROM$/);
     assert.equal(lines.length, 5);
     const goodLine = lines.find((l) => l.startsWith(String(good.json?.runId)))!;
     assert.match(
@@ -147,7 +147,7 @@ Deno.test("odw runs lists completed, failed and refused runs as a table and as J
     assert.match(lines.find((l) => l.startsWith(String(refused.json?.runId)))!, /\s-\s+refused\s+0\s/);
     assert.match(
       lines.at(-1)!,
-      /^19990101-000000-abcdef\s+crashed\s+unfinished\s+0\s+0\s+1999-01-01 00:00:00\s+-$/,
+      /^19990101-000000-abcdef\s+crashed\s+unknown\s+0\s+0\s+1999-01-01 00:00:00\s+-$/,
     );
 
     // --run-dir points both exec and runs elsewhere.

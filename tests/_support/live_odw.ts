@@ -1,0 +1,169 @@
+/**
+ * A real `odw` process the test can watch and signal while it runs (for SIGINT/SIGTERM, SIGKILL and
+ * `odw cancel` tests): its pid, its stderr as it comes, its run's journal as it grows, and its end —
+ * every wait under a deadline, and the process killed when the test gives up on it.
+ *
+ * @example
+ * ```ts
+ * const live = spawnOdw(project, ["exec", "wf.js", "--quiet"]);
+ * const journal = await live.journalWhere((events) => events.length > 3, 30_000, "three events");
+ * live.signal("SIGINT");
+ * const end = await live.ended(30_000);
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import type { RunEvent } from "../../src/engine/events.ts";
+import { parseJournal } from "../../src/records/read.ts";
+import { odwDenoArgs, type OdwProject } from "./odw.ts";
+
+/** How a live odw process ended. */
+export interface LiveEnd {
+  code: number;
+  signal: Deno.Signal | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Waits until `check` returns a value (not undefined), polling; fails after `ms` naming `what`. */
+export async function waitFor<T>(check: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  const deadline = performance.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (performance.now() > deadline) throw new Error(`deadline passed: waited ${ms} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A running odw process. */
+export class LiveOdw {
+  readonly pid: number;
+  readonly #project: OdwProject;
+  readonly #child: Deno.ChildProcess;
+  readonly #before: Set<string>;
+  readonly #end: Promise<LiveEnd>;
+  #stderr = "";
+  #runDir: string | undefined;
+
+  constructor(project: OdwProject, args: string[], before: Set<string>) {
+    this.#project = project;
+    this.#before = before;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: odwDenoArgs(args),
+      cwd: project.dir,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      env: { NO_COLOR: "1" },
+    }).spawn();
+    this.#child = child;
+    this.pid = child.pid;
+    const decoder = new TextDecoder();
+    const stderr = (async () => {
+      for await (const chunk of child.stderr) this.#stderr += decoder.decode(chunk, { stream: true });
+    })();
+    const stdout = new Response(child.stdout).text();
+    this.#end = (async () => {
+      const status = await child.status;
+      await stderr;
+      return { code: status.code, signal: status.signal, stdout: await stdout, stderr: this.#stderr };
+    })();
+  }
+
+  /** Sends a signal to the odw process. */
+  signal(signal: Deno.Signal): void {
+    this.#child.kill(signal);
+  }
+
+  /** stderr so far. */
+  get stderr(): string {
+    return this.#stderr;
+  }
+
+  /** The directory of the run this process created (waits for it to appear). */
+  async runDir(ms = 60_000): Promise<string> {
+    this.#runDir ??= await waitFor(
+      async () => {
+        const fresh = (await this.#project.runIds()).filter((id) => !this.#before.has(id));
+        return fresh.length === 1 ? this.#project.path(`.odw/runs/${fresh[0]}`) : undefined;
+      },
+      ms,
+      "the run directory",
+    );
+    return this.#runDir;
+  }
+
+  /** The journal's events once `ready(events)` holds (polled; a torn last line is skipped). */
+  async journalWhere(ready: (events: RunEvent[]) => boolean, ms: number, what: string): Promise<RunEvent[]> {
+    const path = join(await this.runDir(ms), "journal.jsonl");
+    return await waitFor(
+      async () => {
+        const text = await Deno.readTextFile(path).catch(() => "");
+        const { events } = parseJournal(text);
+        return ready(events) ? events : undefined;
+      },
+      ms,
+      what,
+    );
+  }
+
+  /** Waits for stderr to match `pattern`. */
+  async stderrMatches(pattern: RegExp, ms: number): Promise<void> {
+    await waitFor(
+      () => Promise.resolve(pattern.test(this.#stderr) ? true : undefined),
+      ms,
+      `stderr ${pattern}`,
+    );
+  }
+
+  /** The process's end; SIGKILLs it and fails when it has not ended within `ms`. */
+  async ended(ms: number): Promise<LiveEnd> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.kill();
+        reject(new Error(`deadline passed: odw (pid ${this.pid}) did not exit within ${ms} ms`));
+      }, ms);
+    });
+    try {
+      return await Promise.race([this.#end, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** SIGKILLs the process (when a test gives up on it); safe when it already ended. */
+  kill(): void {
+    try {
+      this.#child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  }
+
+  /** Kills it if still running and waits for its end (for `finally` blocks). */
+  async dispose(): Promise<void> {
+    this.kill();
+    await this.#end.catch(() => undefined);
+  }
+}
+
+/** Starts `odw <args>` in the project. */
+export async function spawnOdw(project: OdwProject, args: string[]): Promise<LiveOdw> {
+  return new LiveOdw(project, args, new Set(await project.runIds()));
+}
+
+/** Node keys by journal event: started, finished (any status), completed. */
+export function keysOf(
+  events: RunEvent[],
+): { started: Set<string>; finished: Set<string>; completed: Set<string> } {
+  const started = new Set<string>();
+  const finished = new Set<string>();
+  const completed = new Set<string>();
+  for (const e of events) {
+    if (e.type === "node.started") started.add(e.key);
+    if (e.type !== "node.finished") continue;
+    finished.add(e.key);
+    if (e.status === "completed") completed.add(e.key);
+  }
+  return { started, finished, completed };
+}

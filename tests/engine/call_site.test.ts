@@ -1,0 +1,85 @@
+/**
+ * The call site of a runtime `agent()` request (what `odw replay` names when a node is missing): the
+ * sandbox reads it from the stack and it lands in `node.started` as the line and column `odw check`'s
+ * static call sites give for the same call — at the top level, in a helper, in a parallel thunk, on
+ * the meta line, and in a child workflow's file. A script that tampers with `Error`'s stack machinery
+ * never has its hooks called by the runtime and still gets its agents answered.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { analyzeScript } from "../../src/script/analyze.ts";
+import { eventsOf, runScript } from "../_support/run_script.ts";
+
+const META = `export const meta = { name: "sites", description: "call sites" };`;
+
+/** The static agent() call sites of `source`, as "line:column". */
+function staticSites(source: string): string[] {
+  const analysis = analyzeScript(source);
+  if (!analysis.ok) throw new Error(analysis.error);
+  return analysis.callSites.filter((s) => s.kind === "agent").map((s) => `${s.line}:${s.column}`);
+}
+
+/** The runtime call sites of the nodes that started, by label. */
+async function runtimeSites(source: string, files?: Record<string, string>) {
+  const { outcome, events } = await runScript(source, { files });
+  assert.equal(outcome.status, "completed", outcome.error);
+  const sites = new Map<string, string>();
+  for (const e of eventsOf(events, "node.started")) {
+    sites.set(
+      e.label,
+      e.site ? `${e.site.file ? `${e.site.file}:` : ""}${e.site.line}:${e.site.column}` : "none",
+    );
+  }
+  return { sites, result: outcome.result };
+}
+
+Deno.test("call sites: runtime requests carry the line and column odw check gives the call", async () => {
+  const source = `${META} await agent("on the meta line", { label: "meta-line" });
+const ask = (p) =>   agent(p, { label: "helper" });
+await ask("through a helper");
+await parallel([
+  () => agent("thunk one", { label: "t1" }),
+      () => agent("thunk two", { label: "t2" }),
+]);
+  const x = await agent(\`template \${1 + 1}\`, { label: "top" });
+return x;
+`;
+  const { sites } = await runtimeSites(source);
+  const expected = staticSites(source);
+  assert.deepEqual(
+    ["meta-line", "helper", "t1", "t2", "top"].map((label) => sites.get(label)),
+    expected,
+  );
+  assert.deepEqual(expected, ["1:73", "2:22", "5:9", "6:13", "8:19"]);
+});
+
+Deno.test("call sites: an agent in a child workflow is located in the child's file", async () => {
+  const child =
+    `export const meta = { name: "kid", description: "child" };\n\n  return await agent("from the child", { label: "kid" });\n`;
+  const { sites } = await runtimeSites(`${META}\nreturn await workflow("kid");`, {
+    ".odw/workflows/kid.js": child,
+  });
+  assert.equal(sites.get("kid"), `kid.js:${staticSites(child)[0]}`);
+  assert.equal(sites.get("kid"), "kid.js:3:16");
+});
+
+Deno.test("call sites: a script's stack hooks are never called by the runtime and stay as it set them", async () => {
+  const source = `${META}
+let calls = 0;
+Error.prepareStackTrace = () => { calls++; return "fake"; };
+Error.stackTraceLimit = 0;
+const a = await agent("with hooks", { label: "hooked" });
+const hooksKept = typeof Error.prepareStackTrace === "function" && Error.stackTraceLimit === 0;
+Object.defineProperty(Error, "prepareStackTrace", { get() { calls++; return undefined; }, configurable: false });
+const b = await agent("with a getter", { label: "getter" });
+Object.freeze(Error);
+const c = await agent("frozen", { label: "frozen" });
+return { calls, hooksKept, answered: [a, b, c].every((v) => typeof v === "string") };
+`;
+  const { sites, result } = await runtimeSites(source);
+  assert.deepEqual(result, { calls: 0, hooksKept: true, answered: true });
+  assert.equal(sites.get("hooked"), "5:17");
+  assert.equal(sites.get("getter"), "none", "a non-configurable hook: the site is not read");
+  assert.equal(sites.get("frozen"), "none");
+});
