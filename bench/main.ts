@@ -6,8 +6,11 @@
  *    a baseline that calls the same mock backend 1000 times in-process with the same cap and no
  *    worker or journal. Prints wall times, the overhead per agent and the peak RSS of the odw process.
  * 2. `odw exec examples/hello.js` cold (a fresh process each time): first run and median of 5.
+ * 3. `odw resume` of that finished 1000-agent run, as a whole process (median of 3): wall time, the
+ *    executor calls it made (node.started events in its journal), and journal bytes per node.
  *
- * Targets (2-core machine): whole fan-out < 1.5 s, overhead < 1 ms/agent, RSS < 200 MB, hello < 300 ms.
+ * Targets (2-core machine): whole fan-out < 1.5 s, overhead < 1 ms/agent, RSS < 200 MB, hello < 300 ms,
+ * resume of 1000 finished nodes < 1 s with 0 executor calls.
  *
  * @module
  */
@@ -20,19 +23,24 @@ const AGENTS = 1000;
 const CAP = 16;
 
 /** Runs odw once under /usr/bin/time; returns wall ms, peak RSS in MB and stdout. */
-async function timedOdw(args: string[], cwd: string): Promise<{ ms: number; rssMb: number; stdout: string }> {
+async function timedOdw(
+  args: string[],
+  cwd: string,
+): Promise<{ ms: number; rssMb: number; cpuMs: number; stdout: string }> {
   const deno = Deno.execPath();
   const argv = ["run", "-A", "--quiet", "--unstable-worker-options", `${ROOT}src/cli/main.ts`, ...args];
   const haveTime = await Deno.stat("/usr/bin/time").then(() => true, () => false);
   const cmd = haveTime ? "/usr/bin/time" : deno;
-  const cmdArgs = haveTime ? ["-f", "ODW_MAXRSS_KB=%M", deno, ...argv] : argv;
+  const cmdArgs = haveTime ? ["-f", "ODW_MAXRSS_KB=%M ODW_CPU=%U+%S", deno, ...argv] : argv;
   const t0 = performance.now();
   const out = await new Deno.Command(cmd, { args: cmdArgs, cwd, stdout: "piped", stderr: "piped" }).output();
   const ms = performance.now() - t0;
   const stderr = new TextDecoder().decode(out.stderr);
   if (!out.success) throw new Error(`odw failed: ${stderr}`);
   const kb = Number(/ODW_MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN);
-  return { ms, rssMb: kb / 1024, stdout: new TextDecoder().decode(out.stdout) };
+  const cpu = /ODW_CPU=([\d.]+)\+([\d.]+)/.exec(stderr);
+  const cpuMs = cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN;
+  return { ms, rssMb: kb / 1024, cpuMs, stdout: new TextDecoder().decode(out.stdout) };
 }
 
 /** The baseline: the same mock backend called AGENTS times in-process under the same cap. */
@@ -51,6 +59,30 @@ async function baseline(): Promise<number> {
     }
   }));
   return performance.now() - t0;
+}
+
+/** `odw resume` of a finished run: median wall time of 3, executor calls, reuse, journal bytes per node. */
+async function benchResume(runId: string, runDir: string, cwd: string) {
+  const times: number[] = [];
+  const cpu: number[] = [];
+  let last: { runDir: string; durationMs: number; resume: { reused: string[] } } | undefined;
+  for (let i = 0; i < 3; i++) {
+    const run = await timedOdw(["resume", runId, "--quiet", "--json"], cwd);
+    times.push(run.ms);
+    cpu.push(run.cpuMs);
+    last = JSON.parse(run.stdout);
+  }
+  const journal = await Deno.readTextFile(`${last!.runDir}/journal.jsonl`);
+  const executorCalls = journal.split("\n").filter((line) => line.includes('"type":"node.started"')).length;
+  const original = await Deno.stat(`${runDir}/journal.jsonl`);
+  return {
+    ms: median(times),
+    cpuMs: median(cpu),
+    runMs: last!.durationMs,
+    executorCalls,
+    reused: last!.resume.reused.length,
+    bytesPerNode: original.size / AGENTS,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -73,11 +105,20 @@ try {
   const overheadPerAgent = (fan.ms - base) / AGENTS;
 
   const hello: number[] = [];
+  const helloCpus: number[] = [];
   for (let i = 0; i < 5; i++) {
-    hello.push((await timedOdw(["exec", `${ROOT}examples/hello.js`, "--quiet"], work)).ms);
+    const run = await timedOdw(["exec", `${ROOT}examples/hello.js`, "--quiet"], work);
+    hello.push(run.ms);
+    helloCpus.push(run.cpuMs);
   }
+  const helloCpu = median(helloCpus);
 
-  console.log(`odw benchmark (${navigator.hardwareConcurrency} cpus, Deno ${Deno.version.deno})`);
+  const resume = await benchResume(result.runId, result.runDir, work);
+
+  const load = (await Deno.readTextFile("/proc/loadavg").catch(() => "? ")).split(" ")[0];
+  console.log(
+    `odw benchmark (${navigator.hardwareConcurrency} cpus, load ${load}, Deno ${Deno.version.deno})`,
+  );
   console.log(`fan-out ${AGENTS} agents, cap ${CAP}, mock backend`);
   console.log(`  whole odw process      ${fmt(fan.ms)}   (target < 1500 ms)`);
   console.log(`  in-process baseline    ${fmt(base)}`);
@@ -87,6 +128,13 @@ try {
   console.log(`odw exec examples/hello.js, fresh process`);
   console.log(`  first                  ${fmt(hello[0])}`);
   console.log(`  median of 5            ${fmt(median(hello))}   (target < 300 ms)`);
+  console.log(`odw resume of the finished ${AGENTS}-agent run, fresh process`);
+  console.log(
+    `  median of 3            ${fmt(resume.ms)}   (target < 1000 ms; the run itself ${fmt(resume.runMs)})`,
+  );
+  console.log(`  CPU (user + sys)       ${fmt(resume.cpuMs)}   (hello.js: ${fmt(helloCpu)})`);
+  console.log(`  executor calls         ${resume.executorCalls}   (target 0; ${resume.reused} reused)`);
+  console.log(`  journal per node       ${resume.bytesPerNode.toFixed(0)} bytes (original run)`);
 } finally {
   await Deno.remove(work, { recursive: true });
 }
