@@ -95,8 +95,8 @@ const REPLAY_FLAGS: ReadonlySet<string> = new Set([
   "help",
 ]);
 
-/** Runs `odw exec` (or `odw resume` / `odw replay`) with its own argv; returns the exit code. */
-export async function execCommand(argv: string[], command: RunCommand = "exec"): Promise<number> {
+/** Parses the command line of `odw exec`/`resume`/`replay`; null after printing the help. */
+function parseRunArgs(argv: string[], command: RunCommand) {
   const { values, positionals, tokens } = parseCommandArgs(command, {
     args: argv,
     allowPositionals: true,
@@ -107,10 +107,10 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
   });
   if (values.help) {
     console.log(command === "exec" ? EXEC_HELP : command === "resume" ? RESUME_HELP : REPLAY_HELP);
-    return 0;
+    return null;
   }
   const given = givenFlags(tokens, EXEC_OPTIONS);
-  const mode = command === "replay" ? "replay" : "exec";
+  const mode: "exec" | "replay" = command === "replay" ? "replay" : "exec";
   if (command !== "exec") {
     const misplaced = [...given].find((flag) =>
       flag === "resume-from" || (mode === "replay" && !REPLAY_FLAGS.has(flag))
@@ -123,23 +123,40 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
       throw new UsageError(`${command} needs a run id: odw ${command} <runId>`);
     }
   }
-  const runsDir = resolve(values["run-dir"]);
-  const previous = values["resume-from"] === undefined
-    ? undefined
-    : await openPrevious(runsDir, values["resume-from"], mode === "replay");
-  if (previous) inheritFlags(values as FlagValues, given, previous.record.started.flags, EXEC_OPTIONS);
+  if (values.args !== undefined && values["args-file"] !== undefined) {
+    throw new UsageError("give either --args or --args-file, not both");
+  }
+  return { values, positionals, given, mode };
+}
+
+/** The script to run: `--script`, the positional, else the resumed run's. */
+function scriptArgument(
+  values: { script?: string; quiet?: boolean },
+  positionals: string[],
+  previous: PreviousRun | undefined,
+): string {
   const scriptArg = values.script ?? positionals[0] ?? previous?.script;
   if (!scriptArg) throw new UsageError("exec needs a script: odw exec <script.js>");
   if (values.script && positionals.length > 0 || positionals.length > 1) {
     throw new UsageError(`unexpected argument "${positionals[values.script ? 0 : 1]}"`);
   }
-  if (values.args !== undefined && values["args-file"] !== undefined) {
-    throw new UsageError("give either --args or --args-file, not both");
-  }
   if (scriptArg === previous?.script && previous.scriptNote && !values.quiet) {
     console.error(previous.scriptNote);
   }
-  const scriptPath = resolve(scriptArg);
+  return resolve(scriptArg);
+}
+
+/** Runs `odw exec` (or `odw resume` / `odw replay`) with its own argv; returns the exit code. */
+export async function execCommand(argv: string[], command: RunCommand = "exec"): Promise<number> {
+  const parsed = parseRunArgs(argv, command);
+  if (!parsed) return 0;
+  const { values, positionals, given, mode } = parsed;
+  const runsDir = resolve(values["run-dir"]);
+  const previous = values["resume-from"] === undefined
+    ? undefined
+    : await openPrevious(runsDir, values["resume-from"], mode === "replay");
+  if (previous) inheritFlags(values as FlagValues, given, previous.record.started.flags, EXEC_OPTIONS);
+  const scriptPath = scriptArgument(values, positionals, previous);
   const source = await readTextOrUsage(scriptPath, "script");
   const { args, hasArgs } = await argsOf(values, previous);
   const concurrency = positiveInt(values.concurrency, "--concurrency") ?? defaultConcurrency();
@@ -184,10 +201,7 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
       signal: cancel.signal,
       decorate: resume?.decorate,
       record: {
-        flags: flagsToRecord(values as FlagValues, [
-          ...given,
-          ...Object.keys(previous?.record.started.flags ?? {}),
-        ], Deno.cwd()),
+        flags: flagsToRecord(values as FlagValues, given, previous?.record.started.flags, Deno.cwd()),
         resumeOf: previous?.record.runId,
         replay: mode === "replay" || undefined,
       },

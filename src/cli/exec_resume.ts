@@ -70,10 +70,15 @@ export function inheritFlags(
 /** The flags to record for this run: the given ones and the inherited ones, file paths absolute. */
 export function flagsToRecord(
   values: FlagValues,
-  names: Iterable<string>,
+  given: Iterable<string>,
+  inherited: unknown,
   cwd: string,
 ): Record<string, string | boolean> {
   const flags: Record<string, string | boolean> = {};
+  const names = new Set([
+    ...given,
+    ...Object.keys(inherited !== null && typeof inherited === "object" ? inherited : {}),
+  ]);
   for (const name of names) {
     const value = values[name];
     if (PER_INVOCATION.has(name) || value === undefined) continue;
