@@ -152,6 +152,42 @@ export async function spawnOdw(project: OdwProject, args: string[]): Promise<Liv
   return new LiveOdw(project, args, new Set(await project.runIds()));
 }
 
+/** What {@link startRun} starts: a script and a mock scenario, `concurrency` nodes at a time. */
+export interface SlowRun {
+  script: string;
+  scenario: unknown;
+  concurrency: number;
+}
+
+/**
+ * Writes `wf.js` and `scenario.json`, starts `odw exec` on them, and waits until `concurrency` nodes
+ * have started (the run is then busy); returns the live process and its run id.
+ */
+export async function startRun(project: OdwProject, run: SlowRun, ms: number) {
+  await project.write("wf.js", run.script);
+  await project.write("scenario.json", JSON.stringify(run.scenario));
+  const args = [
+    "exec",
+    "wf.js",
+    "--mock-scenario",
+    "scenario.json",
+    "--concurrency",
+    String(run.concurrency),
+  ];
+  const live = await spawnOdw(project, args);
+  try {
+    const events = await live.journalWhere(
+      (events) => keysOf(events).started.size === run.concurrency,
+      ms,
+      `${run.concurrency} nodes started`,
+    );
+    return { live, events, runId: (await live.runDir()).split("/").at(-1)! };
+  } catch (e) {
+    await live.dispose();
+    throw e;
+  }
+}
+
 /** Node keys by journal event: started, finished (any status), completed. */
 export function keysOf(
   events: RunEvent[],

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { currentOwner } from "../../src/records/owner.ts";
 import { type OdwProject, withProject, workflowSource } from "../_support/odw.ts";
-import { keysOf, spawnOdw } from "../_support/live_odw.ts";
+import { keysOf, startRun } from "../_support/live_odw.ts";
 
 const SCRIPT = workflowSource(
   `return await parallel(Array.from({ length: 6 }, (_, i) => () => agent("slow job " + i)));`,
@@ -23,20 +23,9 @@ async function rows(project: OdwProject): Promise<Array<Record<string, unknown>>
   return JSON.parse(listed.stdout);
 }
 
-async function startLongRun(project: OdwProject) {
-  await project.write("wf.js", SCRIPT);
-  await project.write("slow.json", JSON.stringify({ default: { delayMs: 60_000 } }));
-  const live = await spawnOdw(project, [
-    "exec",
-    "wf.js",
-    "--mock-scenario",
-    "slow.json",
-    "--concurrency",
-    "2",
-  ]);
-  await live.journalWhere((events) => keysOf(events).started.size === 2, DEADLINE, "two nodes started");
-  return { live, runId: (await live.runDir()).split("/").at(-1)! };
-}
+/** A run of six minute-long nodes, two of them started. */
+const startLongRun = (project: OdwProject) =>
+  startRun(project, { script: SCRIPT, scenario: { default: { delayMs: 60_000 } }, concurrency: 2 }, DEADLINE);
 
 Deno.test("odw runs shows a live run as running; odw cancel stops it and its nodes; it ends cancelled", async () => {
   await withProject(async (project) => {

@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { killLiveGroups, runProcess } from "../../src/common/process.ts";
 import { parseJournal } from "../../src/records/read.ts";
-import { withProject, workflowSource } from "../_support/odw.ts";
-import { keysOf, spawnOdw } from "../_support/live_odw.ts";
+import { type OdwProject, withProject, workflowSource } from "../_support/odw.ts";
+import { keysOf, startRun } from "../_support/live_odw.ts";
 
 /** Twelve agents, three at a time; each takes a minute unless the scenario says otherwise. */
 const SCRIPT = workflowSource(
@@ -19,30 +19,30 @@ const SCRIPT = workflowSource(
 return r.filter((v) => typeof v === "string").length;`,
   "interruptible",
 );
-const SLOW = JSON.stringify({ default: { delayMs: 60_000 } });
+const SLOW = { default: { delayMs: 60_000 } };
 const FAST = JSON.stringify({ default: { delayMs: 1 } });
 const DEADLINE = 60_000;
+
+/** Resumes `runId` with quick nodes; checks it completes and how many nodes were reused, re-run, new. */
+async function resumeFast(project: OdwProject, runId: string, counts: [number, number, number]) {
+  const resumed = await project.odw(["resume", runId, "--mock-scenario", "fast.json", "--json", "--quiet"]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.equal(resumed.json?.result, 12);
+  const stats = resumed.json?.resume as Record<string, string[]>;
+  assert.deepEqual([stats.reused.length, stats.rerun.length, stats.new.length], counts);
+  return resumed;
+}
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.test(`${signal}: stops dispatching, cancels in-flight nodes, journals it, exits 130; resume finishes`, async () => {
     await withProject(async (project) => {
-      await project.write("wf.js", SCRIPT);
-      await project.write("slow.json", SLOW);
       await project.write("fast.json", FAST);
-      const live = await spawnOdw(project, [
-        "exec",
-        "wf.js",
-        "--mock-scenario",
-        "slow.json",
-        "--concurrency",
-        "3",
-      ]);
+      const { live, runId } = await startRun(
+        project,
+        { script: SCRIPT, scenario: SLOW, concurrency: 3 },
+        DEADLINE,
+      );
       try {
-        await live.journalWhere(
-          (events) => keysOf(events).started.size === 3,
-          DEADLINE,
-          "three nodes started",
-        );
         const sent = performance.now();
         live.signal(signal);
         const end = await live.ended(DEADLINE);
@@ -63,17 +63,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
         const rows = JSON.parse((await project.odw(["runs", "--json"])).stdout);
         assert.equal(rows[0].status, "cancelled");
 
-        const resumed = await project.odw([
-          "resume",
-          String(record.result.runId),
-          "--mock-scenario",
-          "fast.json",
-          "--json",
-        ]);
-        assert.equal(resumed.code, 0, resumed.stderr);
-        assert.equal(resumed.json?.result, 12);
-        const stats = resumed.json?.resume as Record<string, string[]>;
-        assert.deepEqual([stats.reused.length, stats.rerun.length, stats.new.length], [0, 12, 0]);
+        const resumed = await resumeFast(project, runId, [0, 12, 0]);
         const again = await project.readRun(String(resumed.json?.runDir));
         const started = again.events[0];
         assert.equal(started.type === "run.started" && started.flags?.concurrency, "3", "flags kept");
@@ -87,24 +77,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 Deno.test("a second SIGINT forces: immediate exit 130, journal as it is, still resumable", async () => {
   await withProject(async (project) => {
-    await project.write("wf.js", SCRIPT);
-    // Executors that take a minute to die once cancelled: a graceful stop would take that long.
-    await project.write("stuck.json", JSON.stringify({ default: { delayMs: 60_000, stopDelayMs: 60_000 } }));
     await project.write("fast.json", FAST);
-    const live = await spawnOdw(project, [
-      "exec",
-      "wf.js",
-      "--mock-scenario",
-      "stuck.json",
-      "--concurrency",
-      "3",
-    ]);
+    // Executors that take a minute to die once cancelled: a graceful stop would take that long.
+    const stuck = { default: { delayMs: 60_000, stopDelayMs: 60_000 } };
+    const { live, runId, events: before } = await startRun(
+      project,
+      { script: SCRIPT, scenario: stuck, concurrency: 3 },
+      DEADLINE,
+    );
     try {
-      const before = await live.journalWhere(
-        (e) => keysOf(e).started.size === 3,
-        DEADLINE,
-        "three nodes started",
-      );
       live.signal("SIGINT");
       await live.stderrMatches(/SIGINT: stopping the run/, DEADLINE);
       const sent = performance.now();
@@ -119,21 +100,9 @@ Deno.test("a second SIGINT forces: immediate exit 130, journal as it is, still r
       assert.ok(!text.includes('"run.finished"'), "the run did not end normally");
       assert.deepEqual(parseJournal(text).events[0], before[0]);
       assert.deepEqual(parseJournal(text).damaged, []);
-      const runId = runDir.split("/").at(-1)!;
       const rows = JSON.parse((await project.odw(["runs", "--json"])).stdout);
       assert.equal(rows.find((r: { runId: string }) => r.runId === runId).status, "dead");
-      const resumed = await project.odw([
-        "resume",
-        runId,
-        "--mock-scenario",
-        "fast.json",
-        "--json",
-        "--quiet",
-      ]);
-      assert.equal(resumed.code, 0, resumed.stderr);
-      assert.equal(resumed.json?.result, 12);
-      const stats = resumed.json?.resume as Record<string, string[]>;
-      assert.deepEqual([stats.reused.length, stats.rerun.length, stats.new.length], [0, 3, 9]);
+      await resumeFast(project, runId, [0, 3, 9]);
     } finally {
       await live.dispose();
     }
