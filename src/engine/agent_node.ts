@@ -41,7 +41,8 @@ export interface NodeContext {
   keys: NodeKeys;
   /** Aborted when the run ends or is cancelled. */
   signal: AbortSignal;
-  emit(event: RunEvent): void;
+  /** Journals an event; resolves once it is on disk (when the journal can tell). */
+  emit(event: RunEvent): Promise<void> | void;
   log(message: string): void;
   /** Agents started so far in this run (children included); incremented by each call. */
   agentCount: number;
@@ -197,8 +198,9 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   ctx.totals.add(spec.label, result, cost);
   if (result.error) ctx.log(`[${spec.label}] failed: ${result.error.message}`);
   // Every field of the result is journaled, so whatever a dispatcher adds (a reused node's origin, a
-  // worktree's branch) survives into the journal and a later resume of this run.
-  ctx.emit({
+  // worktree's branch) survives into the journal and a later resume of this run. The value reaches
+  // the script only once its line is on disk: nothing downstream of a node outlives its record.
+  await ctx.emit({
     type: "node.finished",
     ts: nowIso(),
     key: spec.key,

@@ -98,6 +98,7 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
   const emit = (event: RunEvent) => {
     journal.append(event);
     opts.onEvent?.(event);
+    return journal.synced();
   };
   const log = (raw: string) => {
     const message = clipLogLine(raw);

@@ -47,7 +47,7 @@ export interface RunNodes {
 export function setUpNodes(
   opts: NodeOptions,
   signal: AbortSignal,
-  emit: (event: RunEvent) => void,
+  emit: (event: RunEvent) => Promise<void> | void,
   log: (message: string) => void,
 ): RunNodes {
   const breaker = new CircuitBreaker();
