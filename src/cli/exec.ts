@@ -1,6 +1,8 @@
 /**
  * `odw exec <script.js>`: checks the script, runs it on a backend, shows live progress, prints the
- * result (or one JSON object with `--json`), and exits 0 completed / 1 failed / 2 refused or bad usage.
+ * result (or one JSON object with `--json`), and exits 0 completed / 1 failed / 2 refused or bad usage
+ * / 130 interrupted. `odw resume` and `odw replay` run through here too (`exec_resume.ts` holds what is
+ * theirs); SIGINT/SIGTERM are handled by `signals.ts`.
  *
  * @module
  */
@@ -18,17 +20,15 @@ import { durationFlag, GUARDRAIL_FLAGS, GUARDRAIL_HELP, guardrailOptions } from 
 import { summaryLine } from "./summary.ts";
 import { progressFor } from "./progress.ts";
 import { parseJsonOrUsage, positiveInt, readTextOrUsage, UsageError } from "../common/cli_kit.ts";
-import type { NodeSpec } from "../common/contract.ts";
-import type { Dispatcher } from "../engine/dispatch.ts";
-import { missingNodeMessage, replayMisses, ResumeDispatcher } from "../engine/resume.ts";
-import { RunStop } from "../engine/run_stop.ts";
 import {
   flagsToRecord,
   type FlagValues,
   givenFlags,
   inheritFlags,
+  NO_BACKEND,
   openPrevious,
   type PreviousRun,
+  resumeDispatcher,
   resumeLine,
   type ResumeReport,
   resumeReport,
@@ -243,36 +243,6 @@ async function makeRunsDir(runsDir: string): Promise<void> {
       : (e as Error).message.split(":")[0];
     throw new UsageError(`cannot create run directory ${runsDir}: ${reason}`);
   }
-}
-
-/** A replay's backend: never called (the replay dispatcher answers every node or stops the run). */
-const NO_BACKEND: Backend = {
-  name: "replay",
-  run: () => Promise.reject(new Error("a replay runs no backend")),
-};
-
-/**
- * The resume cache in front of the run's dispatcher; for a replay, in front of nothing: a node the
- * journal lacks stops the run with an error naming its call site.
- */
-function resumeDispatcher(
-  previous: PreviousRun,
-  mode: "exec" | "replay",
-  cancel: AbortController,
-  scriptName: string,
-) {
-  let dispatcher: ResumeDispatcher | undefined;
-  const { runId } = previous.record;
-  const stop = (spec: NodeSpec) =>
-    cancel.abort(new RunStop("failed", missingNodeMessage(spec, runId, scriptName)));
-  return {
-    decorate: (inner: Dispatcher) =>
-      dispatcher = new ResumeDispatcher(
-        previous.cache,
-        mode === "replay" ? replayMisses(runId, stop) : inner,
-      ),
-    stats: () => dispatcher!.stats(),
-  };
 }
 
 /** `.odw/config.json` of the project, or a one-line UsageError naming the bad key. */

@@ -12,7 +12,17 @@
 import { join, resolve } from "node:path";
 import { UsageError } from "../common/cli_kit.ts";
 import { canonicalJson } from "../engine/node_key.ts";
-import { ResumeCache, type ResumeStats } from "../engine/resume.ts";
+import type { Backend } from "../backends/backend.ts";
+import type { NodeSpec } from "../common/contract.ts";
+import type { Dispatcher } from "../engine/dispatch.ts";
+import {
+  missingNodeMessage,
+  replayMisses,
+  ResumeCache,
+  ResumeDispatcher,
+  type ResumeStats,
+} from "../engine/resume.ts";
+import { RunStop } from "../engine/run_stop.ts";
 import { findRun } from "../records/find.ts";
 import { runState } from "../records/list.ts";
 import { readRun, RecordError, type RunRecord } from "../records/read.ts";
@@ -168,4 +178,34 @@ export function resumeLine(report: ResumeReport): string {
   }
   return `resumed from ${report.from}: ${report.reused.length} reused · ${report.rerun.length} re-run · ` +
     `${report.new.length} new · ${report.unused.length} unused`;
+}
+
+/** A replay's backend: never called (the replay dispatcher answers every node or stops the run). */
+export const NO_BACKEND: Backend = {
+  name: "replay",
+  run: () => Promise.reject(new Error("a replay runs no backend")),
+};
+
+/**
+ * The resume cache in front of the run's dispatcher; for a replay, in front of nothing: a node the
+ * journal lacks stops the run with an error naming its call site.
+ */
+export function resumeDispatcher(
+  previous: PreviousRun,
+  mode: "exec" | "replay",
+  cancel: AbortController,
+  scriptName: string,
+) {
+  let dispatcher: ResumeDispatcher | undefined;
+  const { runId } = previous.record;
+  const stop = (spec: NodeSpec) =>
+    cancel.abort(new RunStop("failed", missingNodeMessage(spec, runId, scriptName)));
+  return {
+    decorate: (inner: Dispatcher) =>
+      dispatcher = new ResumeDispatcher(
+        previous.cache,
+        mode === "replay" ? replayMisses(runId, stop) : inner,
+      ),
+    stats: () => dispatcher!.stats(),
+  };
 }
