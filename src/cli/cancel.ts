@@ -9,6 +9,7 @@
  */
 import { resolve } from "node:path";
 import { UsageError } from "../common/cli_kit.ts";
+import { jsonForTerminal, terminalText } from "../common/terminal_text.ts";
 import { findRun } from "../records/find.ts";
 import { runState } from "../records/list.ts";
 import { ownerState, type RunOwner } from "../records/owner.ts";
@@ -62,8 +63,8 @@ export async function cancelCommand(argv: string[]): Promise<number> {
   const waitMs = durationFlag(values.wait, "--wait") ?? 30_000;
   const record = await readOrUsage(resolve(values["run-dir"]), positionals[0]);
   const say = (json: Record<string, unknown>, text: string, code: number) => {
-    if (values.json) console.log(JSON.stringify({ runId: record.runId, ...json }));
-    else (code === 0 ? console.log : console.error)(text);
+    if (values.json) console.log(jsonForTerminal({ runId: record.runId, ...json }));
+    else (code === 0 ? console.log : console.error)(terminalText(text));
     return code;
   };
   const state = runState(record);

@@ -141,7 +141,7 @@ function scriptArgument(
     throw new UsageError(`unexpected argument "${positionals[values.script ? 0 : 1]}"`);
   }
   if (scriptArg === previous?.script && previous.scriptNote && !values.quiet) {
-    console.error(previous.scriptNote);
+    console.error(terminalText(previous.scriptNote));
   }
   return resolve(scriptArg);
 }
@@ -294,5 +294,5 @@ function report(outcome: RunOutcome, json: boolean, quiet = false, resumed?: Res
   }
   if (quiet) return;
   console.error(terminalText(summaryLine(outcome)));
-  if (resumed) console.error(resumeLine(resumed));
+  if (resumed) console.error(terminalText(resumeLine(resumed)));
 }
