@@ -102,6 +102,8 @@ export interface PhaseMessage {
 export interface WorkflowRequest {
   id: number;
   ref: string | { scriptPath: string };
+  /** The `workflow()` call's position in the parent script, read from the stack (when it could be read). */
+  site?: CallSiteRef;
 }
 
 /**

@@ -152,6 +152,15 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   };
   const site = callSiteOf(req.site);
   if (site) spec.site = scope ? { ...site, file: basename(scope) } : site;
+  const node = {
+    key: spec.key,
+    seq,
+    label: spec.label,
+    phase: options.phase,
+    scope,
+    ...(spec.site ? { site: spec.site } : {}),
+  };
+  ctx.emit({ type: "node.queued", ts: nowIso(), ...node });
   let admission: Admission | undefined;
   const ceilings: Ceilings = {
     budget: ctx.budget,
@@ -177,19 +186,7 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
           stopContending();
         }
       },
-      started: () =>
-        ctx.emit({
-          type: "node.started",
-          ts: nowIso(),
-          key: spec.key,
-          seq,
-          label: spec.label,
-          phase: options.phase,
-          scope,
-          prompt,
-          options,
-          ...(spec.site ? { site: spec.site } : {}),
-        }),
+      started: () => ctx.emit({ type: "node.started", ts: nowIso(), ...node, prompt, options }),
     });
   } finally {
     stopContending();
@@ -213,7 +210,7 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
 }
 
 /** A call site as the worker reported it, if it is one (the worker's messages are not trusted). */
-function callSiteOf(site: unknown): CallSiteRef | undefined {
+export function callSiteOf(site: unknown): CallSiteRef | undefined {
   const { line, column } = (site ?? {}) as Partial<CallSiteRef>;
   const valid = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1 && (n as number) < 1e7;
   return valid(line) && valid(column) ? { line: line!, column: column! } : undefined;

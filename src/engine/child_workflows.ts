@@ -11,7 +11,7 @@
  * @module
  */
 import { join } from "node:path";
-import { analyzeScript } from "../script/analyze.ts";
+import { analyzeScript, type CallSite } from "../script/analyze.ts";
 import { readWorkflowFile, WORKFLOW_DIRS, type WorkflowFile, WorkflowFileError } from "./workflow_file.ts";
 
 /** A child script ready for the worker. */
@@ -20,6 +20,8 @@ export interface ChildScript {
   name: string;
   path: string;
   body: string;
+  /** The child's call sites, for the report. */
+  callSites: CallSite[];
 }
 
 const REFUSAL_PREFIX = "Invalid workflow script: ";
@@ -68,7 +70,12 @@ function checked(file: WorkflowFile, where: string, name?: string): ChildScript 
       : analysis.error;
     throw new Error(`${where}: ${reason}`);
   }
-  return { name: name ?? analysis.meta.name, path: file.path, body: analysis.body };
+  return {
+    name: name ?? analysis.meta.name,
+    path: file.path,
+    body: analysis.body,
+    callSites: analysis.callSites,
+  };
 }
 
 /** Finds, reads and statically checks a child workflow; throws an Error with the built-in's message. */

@@ -7,6 +7,7 @@
 import type { NodeError, NodeStatus, Usage } from "../common/contract.ts";
 import type { AgentCallOptions, CallSiteRef } from "../protocol.ts";
 import type { RunOwner } from "../records/owner.ts";
+import type { CallSite } from "../script/types.ts";
 
 /** Final status of a run (`cancelled`: stopped by SIGINT/SIGTERM or `odw cancel`). */
 export type RunStatus = "completed" | "failed" | "refused" | "cancelled";
@@ -44,6 +45,31 @@ export interface LogEvent {
   type: "log";
   ts: string;
   message: string;
+}
+
+/** `node.queued`: an `agent()` call passed its checks and waits for a slot (fan-out progress). */
+export interface NodeQueuedEvent {
+  type: "node.queued";
+  ts: string;
+  key: string;
+  seq: number;
+  label: string;
+  scope: string;
+  /** Where the script called `agent()` (as on `node.started`), when known. */
+  site?: CallSiteRef & { file?: string };
+}
+
+/** `workflow.started`: a `workflow()` call resolved its child script, which now runs. */
+export interface WorkflowStartedEvent {
+  type: "workflow.started";
+  ts: string;
+  name: string;
+  /** The child script's path: the `scope` of its nodes. */
+  scope: string;
+  /** Where the parent script called `workflow()`, when known. */
+  site?: CallSiteRef;
+  /** The child script's own call sites (its nodes' `site` positions are among them). */
+  callSites: CallSite[];
 }
 
 /** `node.started`: an agent node got its slot and is being dispatched. */
@@ -106,6 +132,8 @@ export type RunEvent =
   | RunStartedEvent
   | PhaseEvent
   | LogEvent
+  | NodeQueuedEvent
+  | WorkflowStartedEvent
   | NodeStartedEvent
   | NodeFinishedEvent
   | RunFinishedEvent;

@@ -13,7 +13,7 @@
 import type { Usage } from "../common/contract.ts";
 import type { HostMessage, WireError, WorkerMessage, WorkflowReplyMessage } from "../protocol.ts";
 import { startSandboxWorker } from "../runtime/worker_source.ts";
-import { runAgentNode } from "./agent_node.ts";
+import { callSiteOf, runAgentNode } from "./agent_node.ts";
 import { resolveChildWorkflow } from "./child_workflows.ts";
 import { nowIso, type RunEvent, type RunStartedEvent, type RunStatus } from "./events.ts";
 import { currentOwner } from "../records/owner.ts";
@@ -182,13 +182,17 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
           childQueue = childQueue.then(() =>
             Promise.all(m.requests.map((request) =>
               resolveChildWorkflow(request.ref, opts.projectDir).then(
-                (child): WorkflowReplyMessage => ({
-                  type: "workflow.reply",
-                  id: request.id,
-                  ok: true,
-                  ...child,
-                  scope: child.path,
-                }),
+                ({ callSites, ...child }): WorkflowReplyMessage => {
+                  emit({
+                    type: "workflow.started",
+                    ts: nowIso(),
+                    name: child.name,
+                    scope: child.path,
+                    ...(callSiteOf(request.site) ? { site: callSiteOf(request.site) } : {}),
+                    callSites,
+                  });
+                  return { type: "workflow.reply", id: request.id, ok: true, ...child, scope: child.path };
+                },
                 (err: Error): WorkflowReplyMessage => ({
                   type: "workflow.reply",
                   id: request.id,

@@ -318,6 +318,7 @@ export function workerMain(
     return error;
   };
   const workflow = async (ref: unknown, childArgs?: unknown): Promise<unknown> => {
+    const site = callSite();
     const scriptPath = typeof ref === "object" && ref !== null
       ? (ref as { scriptPath?: unknown }).scriptPath
       : undefined;
@@ -327,7 +328,11 @@ export function workerMain(
     const id = nextId++;
     const reply = await new Promise<WorkflowReplyMessage>((resolve) => {
       pendingWorkflows.set(id, resolve);
-      queueWorkflow({ id, ref: typeof ref === "string" ? ref : { scriptPath: scriptPath as string } });
+      queueWorkflow({
+        id,
+        ref: typeof ref === "string" ? ref : { scriptPath: scriptPath as string },
+        ...(site ? { site } : {}),
+      });
     });
     if (!reply.ok) throw fromWire(reply.error);
     const name = reply.name;

@@ -2,7 +2,8 @@
  * The static call-site graph: every call of a workflow primitive (`agent`, `workflow`, `parallel`,
  * `pipeline`, `phase`, `log` called by name) in source order, with what was written at the call. The
  * HTML report joins these with what ran. Best-effort: a local function that happens to be called
- * `log` is listed too.
+ * `log` is listed too. Each site's id is its index in that list; the runtime reports each
+ * `agent()`/`workflow()` request's line and column (read from the stack), which name exactly one site.
  *
  * @module
  */
@@ -34,19 +35,18 @@ const WITH_OPTIONS: ReadonlySet<string> = new Set(["agent", "workflow"]);
  * ```
  */
 export function collectCallSites(source: string, program: Program): CallSite[] {
-  const calls: CallExpression[] = [];
-  simple(program, {
-    CallExpression(node: CallExpression) {
-      if (node.callee.type === "Identifier" && PRIMITIVES.has(node.callee.name)) calls.push(node);
-    },
-  });
-  calls.sort((a, b) => a.start - b.start);
+  const calls = primitiveCalls(program);
+  const open: { call: CallExpression; id: number }[] = [];
   let currentPhase: string | undefined;
-  return calls.map((call) => {
+  return calls.map((call, id) => {
     const kind = (call.callee as { name: string }).name as CallSite["kind"];
     const [first, second] = call.arguments;
     const optionsNode = WITH_OPTIONS.has(kind) ? second : undefined;
+    while (open.length > 0 && open[open.length - 1].call.end <= call.start) open.pop();
+    const enclosing = open.at(-1);
+    open.push({ call, id });
     const site: CallSite = {
+      id,
       kind,
       line: call.loc?.start.line ?? 0,
       column: (call.loc?.start.column ?? 0) + 1,
@@ -57,8 +57,25 @@ export function collectCallSites(source: string, program: Program): CallSite[] {
     if (kind === "phase") currentPhase = first ? stringLiteral(first) : undefined;
     const phase = kind === "agent" && optionsNode ? literalPhaseOption(optionsNode) : undefined;
     if (phase ?? currentPhase) site.phase = phase ?? currentPhase;
+    if (enclosing) {
+      site.parent = enclosing.id;
+      site.argument = enclosing.call.arguments.findIndex((arg) =>
+        arg.start <= call.start && call.end <= arg.end
+      );
+    }
     return site;
   });
+}
+
+/** Calls of a primitive by name, in source order: index `i` is the call site with id `i`. */
+function primitiveCalls(program: Program): CallExpression[] {
+  const calls: CallExpression[] = [];
+  simple(program, {
+    CallExpression(node: CallExpression) {
+      if (node.callee.type === "Identifier" && PRIMITIVES.has(node.callee.name)) calls.push(node);
+    },
+  });
+  return calls.sort((a, b) => a.start - b.start);
 }
 
 function textOf(source: string, node: Node): string {

@@ -31,6 +31,11 @@ export interface WorkflowMeta {
 
 /** A statically visible call of a workflow primitive, for the report's graph. */
 export interface CallSite {
+  /**
+   * The call site's id: its index in the script's list of primitive calls (source order). Runtime nodes
+   * map to it by line and column (the report joins them).
+   */
+  id: number;
   /** Which primitive is called. */
   kind: "agent" | "workflow" | "parallel" | "pipeline" | "phase" | "log";
   /** 1-based line of the call. */
@@ -52,6 +57,13 @@ export interface CallSite {
    * a computed title makes it unknown until the next literal one). A `phase` call carries its own title.
    */
   phase?: string;
+  /**
+   * The id of the innermost primitive call whose arguments contain this one (a `parallel`/`pipeline`
+   * fan-out, or an `agent`/`workflow` call written inside another's arguments); absent at the top.
+   */
+  parent?: number;
+  /** Which argument of that parent call contains this one (0-based: a pipeline's stage is 1, 2, …). */
+  argument?: number;
 }
 
 /** Outcome of `analyzeScript`: what the runtime needs, or the one-line refusal. */

@@ -116,3 +116,22 @@ return 1;`);
     ['"no options"', null, null, 6],
   );
 });
+
+Deno.test("each site has its index as id, and the fan-out or call whose arguments contain it as parent", () => {
+  const sites = sitesOf(SCRIPT);
+  assert.deepEqual(sites.map((site) => site.id), sites.map((_, i) => i));
+  const nesting = sites.map((site) => [site.kind, site.parent ?? null, site.argument ?? null]);
+  assert.deepEqual(nesting, [
+    ["log", null, null],
+    ["phase", null, null],
+    ["parallel", null, null],
+    ["agent", 2, 0],
+    ["agent", null, null],
+    ["phase", null, null],
+    ["pipeline", null, null],
+    ["agent", 6, 1],
+    ["workflow", null, null],
+    ["phase", null, null],
+    ["agent", null, null],
+  ]);
+});
