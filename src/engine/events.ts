@@ -54,6 +54,7 @@ export interface NodeQueuedEvent {
   key: string;
   seq: number;
   label: string;
+  phase?: string;
   scope: string;
   /** Where the script called `agent()` (as on `node.started`), when known. */
   site?: CallSiteRef & { file?: string };

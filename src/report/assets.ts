@@ -1,0 +1,88 @@
+/**
+ * The report page's scripts and style, embedded at build time so `report.html` works offline: mermaid
+ * (the official `@mermaid-js/tiny` build: flowcharts without the heavy diagram types, 2.9 MB instead of
+ * 5.5 MB), marked and DOMPurify come from their npm packages pinned in `deno.json`, and the page's own
+ * code from `client/`. They are imported as bytes (`with { type: "bytes" }`), not text: `deno bundle`
+ * rewrites a `.js` file imported as text as if it were code (constant folding changed mermaid), while
+ * bytes pass through unchanged.
+ *
+ * marked ships its browser build only as an ES module (its UMD file is not in the package's exports);
+ * {@link classicScript} turns its one `export { … }` statement into a global with acorn, so every script
+ * of the page is a classic inline script whose hash the page's CSP names.
+ *
+ * @module
+ */
+import { parse } from "acorn";
+import { createHash } from "node:crypto";
+import mermaidBytes from "@mermaid-js/tiny/dist/mermaid.tiny.js" with { type: "bytes" };
+import markedBytes from "marked" with { type: "bytes" };
+import purifyBytes from "dompurify/dist/purify.min.js" with { type: "bytes" };
+import appBytes from "./client/app.js" with { type: "bytes" };
+import styleBytes from "./client/style.css" with { type: "bytes" };
+
+/** The page's assets as text. */
+export interface ReportAssets {
+  mermaid: string;
+  marked: string;
+  purify: string;
+  app: string;
+  style: string;
+}
+
+let cached: ReportAssets | undefined;
+
+/** The assets, decoded once per process. */
+export function reportAssets(): ReportAssets {
+  if (!cached) {
+    // A source-map comment would make an open devtools fetch the map: dropped.
+    const text = (bytes: Uint8Array) =>
+      new TextDecoder().decode(bytes).replace(/^\/\/# sourceMappingURL=\S*\s*$/gm, "");
+    cached = {
+      mermaid: text(mermaidBytes),
+      marked: classicScript(text(markedBytes), "marked"),
+      purify: text(purifyBytes),
+      app: text(appBytes),
+      style: text(styleBytes),
+    };
+  }
+  return cached;
+}
+
+/**
+ * An ES module without imports as a classic script: its `export { a as x, … }` statement becomes
+ * `globalThis[global] = { x: a, … }`, and the whole runs in a strict function scope.
+ *
+ * @example
+ * ```ts
+ * classicScript("const a = 1; export { a as one };", "lib"); // defines globalThis.lib.one === 1
+ * ```
+ */
+export function classicScript(moduleText: string, global: string): string {
+  const program = parse(moduleText, { ecmaVersion: "latest", sourceType: "module" });
+  let text = moduleText;
+  const exports = program.body.filter((node) => node.type === "ExportNamedDeclaration");
+  if (
+    program.body.some((node) => node.type === "ImportDeclaration" || node.type === "ExportDefaultDeclaration")
+  ) {
+    throw new Error(`${global}: only a module with named exports and no imports can be embedded`);
+  }
+  for (const node of exports.reverse()) {
+    if (node.type !== "ExportNamedDeclaration" || node.declaration || node.source) {
+      throw new Error(`${global}: only an export list can be embedded`);
+    }
+    const fields = node.specifiers.map((spec) => {
+      const name = (n: { type: string; name?: string; value?: unknown }) =>
+        n.type === "Identifier" ? n.name! : String(n.value);
+      return `${JSON.stringify(name(spec.exported))}: ${name(spec.local)}`;
+    });
+    text = `${text.slice(0, node.start)}globalThis[${JSON.stringify(global)}] = { ${fields.join(", ")} };${
+      text.slice(node.end)
+    }`;
+  }
+  return `(function () {\n"use strict";\n${text}\n})();`;
+}
+
+/** The CSP source for an inline script or style: `'sha256-…'`. */
+export function cspHash(text: string): string {
+  return `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+}
