@@ -1,0 +1,70 @@
+/**
+ * `odw report <runId> [--out file] [--open]`: (re)builds a run's `report.html` from its journal and
+ * script copy, so runs recorded before reports existed, or cut short by a crash, get one too.
+ *
+ * @module
+ */
+import { join, resolve } from "node:path";
+import { UsageError } from "../common/cli_kit.ts";
+import { openInBrowser } from "../report/open.ts";
+import { writeRunReport } from "../report/write.ts";
+import { parseCommandArgs } from "./argv.ts";
+
+/** Help text of `odw report`. */
+export const REPORT_HELP = `Usage: odw report <runId> [--out <file>] [--open] [--run-dir <dir>]
+
+Writes the run's report.html (default: into its run directory) from its journal, and prints its path.
+
+Options:
+  --out <file>       write the report here instead
+  --open             open it in the browser ($BROWSER, else the system's opener)
+  --run-dir <dir>    where run records are (default .odw/runs)
+  -h, --help         this help`;
+
+/** The run directory of `runId` under `runsDir`, or a UsageError. */
+export async function runDirOf(runsDir: string, runId: string): Promise<string> {
+  if (!/^[\w.-]+$/.test(runId) || runId.startsWith(".")) throw new UsageError(`invalid run id "${runId}"`);
+  const runDir = resolve(runsDir, runId);
+  try {
+    await Deno.stat(join(runDir, "journal.jsonl"));
+  } catch {
+    throw new UsageError(`no run "${runId}" in ${runsDir} (see odw runs)`);
+  }
+  return runDir;
+}
+
+/** Runs `odw report`; returns the exit code. */
+export async function reportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("report", {
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: "string" },
+      open: { type: "boolean", default: false },
+      "run-dir": { type: "string", default: ".odw/runs" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(REPORT_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? "report needs a run id: odw report <runId>"
+        : `unexpected argument "${positionals[1]}"`,
+    );
+  }
+  const runDir = await runDirOf(resolve(values["run-dir"]), positionals[0]);
+  let path: string;
+  try {
+    path = await writeRunReport(runDir, values.out === undefined ? undefined : resolve(values.out));
+  } catch (e) {
+    throw new UsageError(`cannot write the report: ${(e as Error).message.split("\n")[0]}`);
+  }
+  console.log(path);
+  if (values.open) openInBrowser(path);
+  return 0;
+}
