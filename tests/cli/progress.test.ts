@@ -32,14 +32,15 @@ Deno.test("non-TTY progress: plain lines for phases, logs and node failures, the
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), { good: "string", flaky: null });
     const lines = run.stderr.trimEnd().split("\n");
-    assert.deepEqual(lines.slice(0, -1), [
+    assert.match(lines.at(-1)!, /^report: .*\.odw\/runs\/\d{8}-\d{6}-[0-9a-f]{6}\/report\.html$/);
+    assert.deepEqual(lines.slice(0, -2), [
       "▸ phase: Gather",
       "[flaky] failed: rate limited",
       "flaky gave null",
       "▸ phase: Finish",
     ]);
     assert.match(
-      lines.at(-1)!,
+      lines.at(-2)!,
       /^completed · 3 agents: 2 completed, 1 failed · \d+ tokens · \$0\.0000 · \d+\.\d\ds · .*\.odw\/runs\/\d{8}-\d{6}-[0-9a-f]{6}$/,
     );
     assert.ok(!run.stderr.includes("\x1b["), "no terminal escapes when stderr is not a TTY");
