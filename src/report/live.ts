@@ -120,7 +120,8 @@ export async function serveLive(feed: EventFeed, port = 0): Promise<LiveView> {
       setTimeout(maybeStop, 50);
     };
     return new Response(body, {
-      headers: { "content-type": "text/event-stream", "cache-control": "no-store" },
+      // no-transform: Deno.serve would gzip the stream for browsers, holding events back until the end.
+      headers: { "content-type": "text/event-stream", "cache-control": "no-store, no-transform" },
     });
   });
   const stop = async () => {

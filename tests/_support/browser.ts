@@ -56,6 +56,20 @@ export interface PageWatch {
   dialogs: string[];
 }
 
+/**
+ * Polls `expression` (evaluated in the page) until it is truthy; throws after `timeoutMs`. (Playwright's
+ * own waitForFunction evaluates a string with `eval`, which the report's CSP forbids.)
+ */
+export async function waitFor(page: Page, expression: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await page.evaluate<unknown>(expression))) {
+    if (performance.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Node modules of the CLI cache (where install-test-deps puts playwright-core). */
 const CLI_MODULES = join(cacheDir(), "clis", "node_modules");
 

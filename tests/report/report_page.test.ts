@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { type OdwProject, withProject, workflowSource } from "../_support/odw.ts";
 import { skipUnless } from "../_support/prereq.ts";
-import { browserAvailable, type Page, type PageWatch, withPage } from "../_support/browser.ts";
+import { browserAvailable, type Page, type PageWatch, waitFor, withPage } from "../_support/browser.ts";
 
 const HOSTILE = `</script><img src=x onerror="globalThis.__pwned=1;alert(1)">"]; G0 --> G1
 click G0 call alert(1)
@@ -61,7 +61,7 @@ function openReport<T>(path: string, fn: (page: Page, watch: PageWatch) => Promi
   const url = toFileUrl(path);
   return withPage((u) => u === url, async (page, watch) => {
     await page.goto(url);
-    await page.waitForFunction("document.body.dataset.rendered !== undefined");
+    await waitFor(page, "document.body.dataset.rendered !== undefined");
     return await fn(page, watch);
   });
 }
@@ -104,7 +104,7 @@ Deno.test({
         // Expanding the group draws its runs; the timeline has a row per node.
         await page.click(`[id="${scanGroup}"]`);
         await page.click("#expand");
-        await page.waitForFunction('document.body.dataset.renders === "2"');
+        await waitFor(page, 'document.body.dataset.renders === "2"');
         assert.equal(await countOf(page, "#graph g.node"), 5 + 5);
         assert.equal(await countOf(page, "#timeline .tl-row[data-node]"), 12);
         assert.deepEqual(watch.errors, []);
@@ -183,7 +183,7 @@ Deno.test({
         await page.click("#graph g.node");
         assert.equal(await countOf(page, "#panel table.runs tr.clickable"), 200);
         await page.click("#expand");
-        await page.waitForFunction('document.body.dataset.renders === "2"');
+        await waitFor(page, 'document.body.dataset.renders === "2"');
         assert.equal(await countOf(page, "#graph g.node"), 31);
         assert.ok((await page.textContent("#graph"))?.includes("170 more in the panel"));
       });
