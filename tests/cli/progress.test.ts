@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { ODW_LAUNCHER, runProcess, withProject, workflowSource } from "../_support/odw.ts";
 import { skipUnless } from "../_support/prereq.ts";
+import { ttyProgress } from "../../src/cli/progress.ts";
 
 const BODY = `phase("Gather");
 const [good, flaky] = await parallel([
@@ -109,4 +110,43 @@ ${BODY}`;
       assert.ok(out.includes('"flaky": null'), "the result is printed");
     });
   },
+});
+
+Deno.test("TTY status area: fan-out bar, running nodes with route and elapsed, cost; NO_COLOR; escaped text", async () => {
+  let out = "";
+  const progress = ttyProgress({ write: (t) => out += t, color: false, columns: () => 120, maxRunning: 2 });
+  const ts = "2026-01-01T00:00:00.000Z";
+  const usage = { inputTokens: 10, outputTokens: 20, cachedInputTokens: 0, reasoningTokens: 0 };
+  progress.onEvent({ type: "phase", ts, title: "Scan" });
+  for (let seq = 1; seq <= 4; seq++) {
+    const label = seq === 1 ? "evil\x1b]0;pwned\x07" : `file ${seq}`;
+    progress.onEvent({ type: "node.queued", ts, key: `k#${seq}`, seq, label, scope: "", callSite: 3 });
+    progress.onEvent({
+      type: "node.started",
+      ts,
+      key: `k#${seq}`,
+      seq,
+      label,
+      scope: "",
+      prompt: "p",
+      options: { runtime: "codex", model: "gpt-x" },
+      callSite: 3,
+    });
+  }
+  const finished = { type: "node.finished", ts, key: "k#2", label: "file 2", value: "v", usage } as const;
+  progress.onEvent({ ...finished, seq: 2, status: "completed", costUsd: 0.5, durationMs: 5, attempts: 1 });
+  progress.onEvent({ type: "log", ts, message: "[file 3] failed: nope" });
+  progress.onEvent({ ...finished, seq: 3, status: "failed", costUsd: 0.25, durationMs: 5, attempts: 1 });
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the throttled last change is drawn
+  progress.close();
+  const frames = out.split("\x1b[?7l").slice(1).map((f) => f.split("\x1b[?7h")[0]);
+  const last = frames.at(-1)!.replaceAll("\x1b[2K", "").split("\n");
+  assert.equal(last[0], "⏵ Scan │ running 2 · done 1 · failed 1 │ 60 tokens · $0.7500");
+  assert.match(last[1], /^ {2}█{12}░{12} 2\/4 evil\\u001b\]0;pwned\\u0007$/);
+  assert.match(last[2], /^ {2}▶ evil\\u001b\]0;pwned\\u0007 {2}codex\/gpt-x {2}\d+\.\ds$/);
+  assert.match(last[3], /^ {2}▶ file 4 {2}codex\/gpt-x/);
+  assert.equal(last.length, 4);
+  assert.ok(out.includes("[file 3] failed: nope\n"), "failures are printed above the area");
+  assert.ok(!["\x1b[31m", "\x1b[33m", "\x1b[36m"].some((c) => out.includes(c)), "no colour (NO_COLOR)");
+  assert.ok(!out.includes("\x1b]0;"), "a label cannot retitle the terminal");
 });
