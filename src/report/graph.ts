@@ -13,7 +13,7 @@
  * @module
  */
 import type { CallSite } from "../script/types.ts";
-import type { ReportGroup, ReportModel } from "./model.ts";
+import { groupTitle, type ReportGroup, type ReportModel } from "./model.ts";
 
 /** What a mermaid node or subgraph id stands for. */
 export interface GraphTarget {
@@ -118,7 +118,7 @@ function containerItems(
 /** An agent call site that never ran. */
 function idleSite(ctx: GraphCtx, scope: string, site: CallSite): string {
   const id = `S${scopeTag(ctx, scope)}_${site.id}`;
-  const label = site.options?.label !== undefined ? String(site.options.label) : site.promptSource;
+  const label = groupTitle(site, site.promptSource);
   ctx.out.push(`${id}["${mermaidLabel(label)}<br/>${mermaidLabel(`line ${site.line} not run`)}"]:::off`);
   ctx.targets[id] = { kind: "site", ref: site.id };
   return id;

@@ -219,13 +219,22 @@ function placeNode(
       scope: node.scope,
       childRun: node.childRun,
       site,
-      title: site?.options?.label !== undefined ? String(site.options.label) : node.label,
+      title: groupTitle(site, node.label),
       nodes: [],
       counts: emptyCounts(),
     });
   }
   node.group = index;
   model.groups[index].nodes.push(node.index);
+}
+
+/**
+ * A group's title: the call's literal label, else its label template as written (`` `scan ${f}` ``), else
+ * the first node's label.
+ */
+export function groupTitle(site: CallSite | undefined, label: string): string {
+  if (site?.options?.label !== undefined) return String(site.options.label);
+  return site?.labelSource?.startsWith("`") ? site.labelSource : label;
 }
 
 /**
@@ -280,4 +289,12 @@ function emptyCounts(): Record<NodeState, number> {
 }
 
 /** The functions the page embeds, by the name the page calls them. */
-export const MODEL_FUNCTIONS = { buildModel, nodeFor, placeNode, siteByPrompt, addTotals, emptyCounts };
+export const MODEL_FUNCTIONS = {
+  buildModel,
+  nodeFor,
+  placeNode,
+  groupTitle,
+  siteByPrompt,
+  addTotals,
+  emptyCounts,
+};

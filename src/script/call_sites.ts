@@ -57,6 +57,8 @@ export function collectCallSites(source: string, program: Program): CallSite[] {
     if (kind === "phase") currentPhase = first ? stringLiteral(first) : undefined;
     const phase = kind === "agent" && optionsNode ? literalPhaseOption(optionsNode) : undefined;
     if (phase ?? currentPhase) site.phase = phase ?? currentPhase;
+    const label = kind === "agent" && optionsNode ? optionNode(optionsNode, "label") : undefined;
+    if (label) site.labelSource = textOf(source, label);
     if (enclosing) {
       site.parent = enclosing.id;
       site.argument = enclosing.call.arguments.findIndex((arg) =>
@@ -95,15 +97,21 @@ function stringLiteral(node: Node): string | undefined {
   return literal.ok && typeof literal.value === "string" ? literal.value : undefined;
 }
 
-/** The literal `phase: "..."` of an options object, even when other options are computed. */
-function literalPhaseOption(node: Expression | SpreadElement): string | undefined {
+/** The value node of option `option` in an options object literal (the last one written), if any. */
+function optionNode(node: Expression | SpreadElement, option: string): Node | undefined {
   if (node.type !== "ObjectExpression") return undefined;
-  let phase: string | undefined;
+  let value: Node | undefined;
   for (const property of (node as ObjectExpression).properties) {
     if (property.type !== "Property" || property.computed) continue;
     const key = property.key;
     const name = key.type === "Identifier" ? key.name : key.type === "Literal" ? key.value : undefined;
-    if (name === "phase") phase = stringLiteral(property.value);
+    if (name === option) value = property.value;
   }
-  return phase;
+  return value;
+}
+
+/** The literal `phase: "..."` of an options object, even when other options are computed. */
+function literalPhaseOption(node: Expression | SpreadElement): string | undefined {
+  const value = optionNode(node, "phase");
+  return value ? stringLiteral(value) : undefined;
 }

@@ -57,6 +57,8 @@ export interface CallSite {
    * a computed title makes it unknown until the next literal one). A `phase` call carries its own title.
    */
   phase?: string;
+  /** Source text of an agent call's `label` option as written (a template too), when it has one. */
+  labelSource?: string;
   /**
    * The id of the innermost primitive call whose arguments contain this one (a `parallel`/`pipeline`
    * fan-out, or an `agent`/`workflow` call written inside another's arguments); absent at the top.

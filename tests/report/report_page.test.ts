@@ -95,7 +95,7 @@ Deno.test({
         const scanGroup = await graphNode(page, "\u00d75");
         assert.ok(scanGroup, "the scan call site shows it ran 5 times");
         await page.click(`[id="${scanGroup}"]`);
-        assert.equal(await page.textContent("#panel h2"), "scan a");
+        assert.equal(await page.textContent("#panel h2"), "`scan ${f}`", "the label as written");
         assert.equal(await countOf(page, "#panel table.runs tr.clickable"), 5);
         assert.ok((await page.textContent("#panel"))?.includes("`scan ${f}`"), "the prompt as written");
         await page.click("#panel table.runs tr.clickable >> nth=2");

@@ -133,7 +133,7 @@
       el("details", {}, el("summary", {}, "args"), el("pre", { id: "args" }, json(run.args))),
       el(
         "details",
-        { open: f.result !== undefined ? "" : false },
+        { open: f.result !== undefined && json(f.result).length < 400 ? "" : false },
         el("summary", {}, "result"),
         el("pre", { id: "result" }, json(f.result)),
       ),
