@@ -21,8 +21,20 @@ Options:
   --run-dir <dir>    where run records are (default .odw/runs)
   -h, --help         this help`;
 
+/** The run directory named by a command's one positional argument (a run id), or a UsageError. */
+export function runDirArgument(command: string, positionals: string[], runsDir: string): Promise<string> {
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      positionals.length === 0
+        ? `${command} needs a run id: odw ${command} <runId>`
+        : `unexpected argument "${positionals[1]}"`,
+    );
+  }
+  return runDirOf(resolve(runsDir), positionals[0]);
+}
+
 /** The run directory of `runId` under `runsDir`, or a UsageError. */
-export async function runDirOf(runsDir: string, runId: string): Promise<string> {
+async function runDirOf(runsDir: string, runId: string): Promise<string> {
   if (!/^[\w.-]+$/.test(runId) || runId.startsWith(".")) throw new UsageError(`invalid run id "${runId}"`);
   const runDir = resolve(runsDir, runId);
   try {
@@ -50,14 +62,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     console.log(REPORT_HELP);
     return 0;
   }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0
-        ? "report needs a run id: odw report <runId>"
-        : `unexpected argument "${positionals[1]}"`,
-    );
-  }
-  const runDir = await runDirOf(resolve(values["run-dir"]), positionals[0]);
+  const runDir = await runDirArgument("report", positionals, values["run-dir"]);
   let path: string;
   try {
     path = await writeRunReport(runDir, values.out === undefined ? undefined : resolve(values.out));

@@ -5,14 +5,13 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
-import { UsageError } from "../common/cli_kit.ts";
+import { join } from "node:path";
 import { readJournal } from "../engine/journal.ts";
 import { EventFeed, serveLive, tailJournal } from "../report/live.ts";
 import { openInBrowser } from "../report/open.ts";
 import { REPORT_FILE, scriptSites } from "../report/write.ts";
 import { parseCommandArgs } from "./argv.ts";
-import { runDirOf } from "./report.ts";
+import { runDirArgument } from "./report.ts";
 
 /** Help text of `odw watch`. */
 export const WATCH_HELP = `Usage: odw watch <runId> [--open] [--run-dir <dir>]
@@ -40,14 +39,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
     console.log(WATCH_HELP);
     return 0;
   }
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      positionals.length === 0
-        ? "watch needs a run id: odw watch <runId>"
-        : `unexpected argument "${positionals[1]}"`,
-    );
-  }
-  const runDir = await runDirOf(resolve(values["run-dir"]), positionals[0]);
+  const runDir = await runDirArgument("watch", positionals, values["run-dir"]);
   const journal = join(runDir, "journal.jsonl");
   if ((await readJournal(journal)).some((e) => e.type === "run.finished")) {
     console.log(`run ${positionals[0]} already ended; its report: ${join(runDir, REPORT_FILE)}`);

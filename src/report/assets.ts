@@ -16,6 +16,8 @@ import { createHash } from "node:crypto";
 import mermaidBytes from "@mermaid-js/tiny/dist/mermaid.tiny.js" with { type: "bytes" };
 import markedBytes from "marked" with { type: "bytes" };
 import purifyBytes from "dompurify/dist/purify.min.js" with { type: "bytes" };
+import kitBytes from "./client/kit.js" with { type: "bytes" };
+import panelsBytes from "./client/panels.js" with { type: "bytes" };
 import appBytes from "./client/app.js" with { type: "bytes" };
 import styleBytes from "./client/style.css" with { type: "bytes" };
 
@@ -24,7 +26,8 @@ export interface ReportAssets {
   mermaid: string;
   marked: string;
   purify: string;
-  app: string;
+  /** The page's own scripts, in load order. */
+  page: string[];
   style: string;
 }
 
@@ -40,7 +43,7 @@ export function reportAssets(): ReportAssets {
       mermaid: text(mermaidBytes),
       marked: classicScript(text(markedBytes), "marked"),
       purify: text(purifyBytes),
-      app: text(appBytes),
+      page: [text(kitBytes), text(panelsBytes), text(appBytes)],
       style: text(styleBytes),
     };
   }

@@ -45,7 +45,7 @@ function modelSource(): string {
 /** The whole page for `input` (a finished run's report, or the live view's shell). */
 export function reportHtml(input: ReportInput): string {
   const assets = reportAssets();
-  const scripts = [assets.purify, assets.marked, assets.mermaid, modelSource(), assets.app];
+  const scripts = [assets.purify, assets.marked, assets.mermaid, modelSource(), ...assets.page];
   // Such text would end (or, after `<!--`, stretch) the inline element that holds it.
   if (scripts.some((text) => /<\/?script/i.test(text)) || /<\/style/i.test(assets.style)) {
     throw new Error("an embedded asset contains a tag that would end its element");

@@ -47,7 +47,7 @@ Deno.test("completed, failed and refused runs all write report.html; its CSP nam
       assert.equal(path, join(String(run.json?.runDir), "report.html"));
       const html = await Deno.readTextFile(path);
       const { hashes, allowed, data } = scriptsAndPolicy(html);
-      assert.equal(hashes.length, 5);
+      assert.equal(hashes.length, 7);
       assert.deepEqual(allowed, hashes);
       assert.ok(!/<\/script|<!--/i.test(data), "the data cannot end its element");
       const input = JSON.parse(data);

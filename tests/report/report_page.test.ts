@@ -152,7 +152,7 @@ Deno.test({
           output.hrefs.join(),
         );
         assert.equal(output.images, 0);
-        assert.equal(output.scripts, 5, "only the page's own scripts");
+        assert.equal(output.scripts, 7, "only the page's own scripts");
         assert.equal(output.handlers, 0, "no inline event handler anywhere");
         await page.evaluate("new Promise((resolve) => setTimeout(resolve, 300))");
         assert.equal(await page.evaluate("globalThis.__pwned"), undefined);
