@@ -150,7 +150,7 @@ globalThis.OdwPanels = (page) => {
     ];
   }
 
-  function sitePanel(model, site, scope) {
+  function sitePanel(site, scope) {
     return [
       el("h2", {}, `${site.kind} at line ${site.line}`),
       el(
@@ -179,7 +179,7 @@ globalThis.OdwPanels = (page) => {
     if (t?.kind === "node" && model.nodes[t.ref]) content = nodePanel(model, model.nodes[t.ref]);
     else if (t?.kind === "group" && model.groups[t.ref]) content = groupPanel(model, model.groups[t.ref]);
     else if (t?.kind === "site" && model.sites[""]?.[t.ref]) {
-      content = sitePanel(model, model.sites[""][t.ref], "");
+      content = sitePanel(model.sites[""][t.ref], "");
     } else if (t?.kind === "child" && model.childRuns[t.ref]) {
       const run = model.childRuns[t.ref];
       content = [el("h2", {}, run.marker), el("p", {}, `child workflow ${run.name} from ${run.scope}`)];
