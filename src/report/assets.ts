@@ -2,9 +2,7 @@
  * The report page's scripts and style, embedded at build time so `report.html` works offline: mermaid
  * (the official `@mermaid-js/tiny` build: flowcharts without the heavy diagram types, 2.9 MB instead of
  * 5.5 MB), marked and DOMPurify come from their npm packages pinned in `deno.json`, and the page's own
- * code from `client/`. They are imported as bytes (`with { type: "bytes" }`), not text: `deno bundle`
- * rewrites a `.js` file imported as text as if it were code (constant folding changed mermaid), while
- * bytes pass through unchanged.
+ * code from `client/` (the imports are in `assets_embedded.ts`).
  *
  * marked ships its browser build only as an ES module (its UMD file is not in the package's exports);
  * {@link classicScript} turns its final `export { … }` list into a global, so every script of the page
@@ -13,13 +11,15 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import mermaidBytes from "@mermaid-js/tiny/dist/mermaid.tiny.js" with { type: "bytes" };
-import markedBytes from "marked" with { type: "bytes" };
-import purifyBytes from "dompurify/dist/purify.min.js" with { type: "bytes" };
-import kitBytes from "./client/kit.js" with { type: "bytes" };
-import panelsBytes from "./client/panels.js" with { type: "bytes" };
-import appBytes from "./client/app.js" with { type: "bytes" };
-import styleBytes from "./client/style.css" with { type: "bytes" };
+
+/** The assets as bytes, as `assets_embedded.ts` imports them. */
+export interface EmbeddedAssets {
+  mermaid: Uint8Array;
+  marked: Uint8Array;
+  purify: Uint8Array;
+  page: Uint8Array[];
+  style: Uint8Array;
+}
 
 /** The page's assets as text. */
 export interface ReportAssets {
@@ -31,20 +31,34 @@ export interface ReportAssets {
   style: string;
 }
 
+let embedded: EmbeddedAssets | undefined;
 let cached: ReportAssets | undefined;
 
+/** Called by `assets_embedded.ts` when it loads. */
+export function useEmbeddedAssets(assets: EmbeddedAssets): void {
+  embedded = assets;
+}
+
+/**
+ * Held in a variable so the published module graph does not include the raw imports (JSR refuses
+ * them); the bundle entry imports the module statically instead, before anything asks for it.
+ */
+const EMBEDDED_MODULE = "./assets_embedded.ts";
+
 /** The assets, decoded once per process. */
-export function reportAssets(): ReportAssets {
+export async function reportAssets(): Promise<ReportAssets> {
+  if (!embedded) await import(EMBEDDED_MODULE);
+  if (!embedded) throw new Error("the report's assets are not embedded in this build");
   if (!cached) {
     // A source-map comment would make an open devtools fetch the map: dropped.
     const text = (bytes: Uint8Array) =>
       new TextDecoder().decode(bytes).replace(/^\/\/# sourceMappingURL=\S*\s*$/gm, "");
     cached = {
-      mermaid: text(mermaidBytes),
-      marked: classicScript(text(markedBytes), "marked"),
-      purify: text(purifyBytes),
-      page: [text(kitBytes), text(panelsBytes), text(appBytes)],
-      style: text(styleBytes),
+      mermaid: text(embedded.mermaid),
+      marked: classicScript(text(embedded.marked), "marked"),
+      purify: text(embedded.purify),
+      page: embedded.page.map(text),
+      style: text(embedded.style),
     };
   }
   return cached;

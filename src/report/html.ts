@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * const html = reportHtml({ sites: { "": callSites }, events });
+ * const html = await reportHtml({ sites: { "": callSites }, events });
  * await Deno.writeTextFile(".odw/runs/x/report.html", html);
  * ```
  * @module
@@ -43,8 +43,8 @@ function modelSource(): string {
 }
 
 /** The whole page for `input` (a finished run's report, or the live view's shell). */
-export function reportHtml(input: ReportInput): string {
-  const assets = reportAssets();
+export async function reportHtml(input: ReportInput): Promise<string> {
+  const assets = await reportAssets();
   const scripts = [assets.purify, assets.marked, assets.mermaid, modelSource(), ...assets.page];
   // Such text would end (or, after `<!--`, stretch) the inline element that holds it.
   if (scripts.some((text) => /<\/?script/i.test(text)) || /<\/style/i.test(assets.style)) {

@@ -78,7 +78,7 @@ export async function serveLive(feed: EventFeed, port = 0): Promise<LiveView> {
     port,
     signal: controller.signal,
     onListen: ({ port }) => listening(`http://127.0.0.1:${port}/`),
-  }, (request) => {
+  }, async (request) => {
     const url = new URL(request.url);
     const host = request.headers.get("host") ?? "";
     if (!/^(127\.0\.0\.1|localhost):\d+$/.test(host)) {
@@ -86,7 +86,7 @@ export async function serveLive(feed: EventFeed, port = 0): Promise<LiveView> {
     }
     if (request.method !== "GET") return new Response("method not allowed\n", { status: 405 });
     if (url.pathname === "/") {
-      return new Response(reportHtml({ sites: feed.sites, events: [], live: true }), {
+      return new Response(await reportHtml({ sites: feed.sites, events: [], live: true }), {
         headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
       });
     }

@@ -38,7 +38,7 @@ export async function reportInput(runDir: string): Promise<ReportInput> {
 
 /** Writes the report (atomically: temp file + rename) to `out` (default: in the run directory). */
 export async function writeRunReport(runDir: string, out = join(runDir, REPORT_FILE)): Promise<string> {
-  const html = reportHtml(await reportInput(runDir));
+  const html = await reportHtml(await reportInput(runDir));
   const tmp = `${out}.tmp`;
   await Deno.writeTextFile(tmp, html);
   await Deno.rename(tmp, out);

@@ -18,12 +18,12 @@ async function deno(args: string[], cwd: string) {
   return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
 }
 
-Deno.test("bundled single-file odw runs examples/hello.js on the mock backend", async () => {
+Deno.test("bundled single-file odw runs examples/hello.js on the mock backend and writes its report", async () => {
   const dir = await Deno.makeTempDir({ prefix: "odw-bundle-" });
   try {
     const bundle = join(dir, "odw.js");
     const built = await deno(
-      ["bundle", "--quiet", "--platform", "deno", "-o", bundle, "src/cli/main.ts"],
+      ["bundle", "--quiet", "--platform", "deno", "-o", bundle, "src/cli/bundle.ts"],
       ROOT,
     );
     assert.equal(built.code, 0, built.stderr);
@@ -37,6 +37,9 @@ Deno.test("bundled single-file odw runs examples/hello.js on the mock backend", 
     assert.equal(out.agentCount, 3);
     assert.match(out.result.en, /^mock reply to "Say hello in English\."/);
     assert.equal(typeof out.result.summary.greeting, "string");
+    // The report's assets travel in the bundle: report.html is written, mermaid in it.
+    const report = await Deno.readTextFile(out.report);
+    assert.ok(report.includes("mermaid") && report.length > 2_000_000, "report.html with its assets");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
