@@ -8,15 +8,22 @@
  * 2. `odw exec examples/hello.js` cold (a fresh process each time): first run and median of 5.
  * 3. `odw resume` of that finished 1000-agent run, as a whole process (median of 3): wall time, the
  *    executor calls it made (node.started events in its journal), and journal bytes per node.
+ * 4. The report of that 1000-node run: `writeRunReport` time in this process (first call, which decodes
+ *    and hashes the embedded assets, and the median of 5 more), file size, and — when Chromium and
+ *    playwright-core are installed — time to first render of the page (the page's own clock from
+ *    navigation start to the graph drawn) and to list the 1000 runs of the fan-out's group.
  *
  * Targets (2-core machine): whole fan-out < 1.5 s, overhead < 1 ms/agent, RSS < 200 MB, hello < 300 ms,
- * resume of 1000 finished nodes < 1 s with 0 executor calls.
+ * resume of 1000 finished nodes < 1 s with 0 executor calls, report write < 1 s, file < 8 MB, first
+ * render < 3 s.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 import { MockBackend } from "../src/backends/mock.ts";
 import { Scheduler } from "../src/engine/scheduler.ts";
+import { writeRunReport } from "../src/report/write.ts";
+import { browserAvailable, waitFor, withPage } from "../tests/_support/browser.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const AGENTS = 1000;
@@ -85,6 +92,43 @@ async function benchResume(runId: string, runDir: string, cwd: string) {
   };
 }
 
+/** Report write time, size and render time of the fan-out run's report. */
+async function reportFigures(runDir: string): Promise<void> {
+  const out = `${runDir}/bench-report.html`;
+  let t0 = performance.now();
+  await writeRunReport(runDir, out);
+  const first = performance.now() - t0;
+  const warm: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    t0 = performance.now();
+    await writeRunReport(runDir, out);
+    warm.push(performance.now() - t0);
+  }
+  const size = (await Deno.stat(out)).size;
+  console.log(`report of the ${AGENTS}-node run`);
+  console.log(`  write, first in process ${fmt(first)}   (target < 1000 ms)`);
+  console.log(`  write, median of 5      ${fmt(median(warm))}`);
+  console.log(`  file size               ${(size / 1e6).toFixed(2)} MB   (target < 8 MB)`);
+  if (!browserAvailable()) {
+    console.log(
+      "  render                  skipped: chromium or playwright-core missing (scripts/install-test-deps)",
+    );
+    return;
+  }
+  const url = new URL(`file://${out}`).href;
+  await withPage((u) => u === url, async (page) => {
+    await page.goto(url);
+    await waitFor(page, "document.body.dataset.rendered !== undefined", 30_000);
+    const rendered = Number(await page.evaluate("document.body.dataset.rendered"));
+    t0 = performance.now();
+    await page.click("#graph g.node");
+    await waitFor(page, `document.querySelectorAll("#panel table.runs tr.clickable").length === ${AGENTS}`);
+    const listed = performance.now() - t0;
+    console.log(`  first render (Chromium) ${fmt(rendered)}   (target < 3000 ms)`);
+    console.log(`  list ${AGENTS} runs of a group ${fmt(listed)}`);
+  }, 60_000);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 
@@ -135,6 +179,7 @@ try {
   console.log(`  CPU (user + sys)       ${fmt(resume.cpuMs)}   (hello.js: ${fmt(helloCpu)})`);
   console.log(`  executor calls         ${resume.executorCalls}   (target 0; ${resume.reused} reused)`);
   console.log(`  journal per node       ${resume.bytesPerNode.toFixed(0)} bytes (original run)`);
+  await reportFigures(String(result.runDir));
 } finally {
   await Deno.remove(work, { recursive: true });
 }

@@ -9,7 +9,7 @@
 import { basename, resolve } from "node:path";
 import type { Backend } from "../backends/backend.ts";
 import { MockBackend } from "../backends/mock.ts";
-import { jsonForTerminal, terminalText } from "../common/terminal_text.ts";
+import { jsonForTerminal, terminalLine, terminalText } from "../common/terminal_text.ts";
 import { executeRun, type RunOutcome } from "../engine/run.ts";
 import { recordRefusal } from "../engine/run_dir.ts";
 import { defaultConcurrency } from "../engine/scheduler.ts";
@@ -18,6 +18,7 @@ import { ConfigError, loadConfig, type OdwConfig } from "../engine/config.ts";
 import { parseCommandArgs } from "./argv.ts";
 import { durationFlag, GUARDRAIL_FLAGS, GUARDRAIL_HELP, guardrailOptions } from "./exec_guardrails.ts";
 import { summaryLine } from "./summary.ts";
+import { type ExecLiveView, REPORT_FLAGS, REPORT_HELP, saveReport, startLiveView } from "./exec_report.ts";
 import { progressFor } from "./progress.ts";
 import { parseJsonOrUsage, positiveInt, readTextOrUsage, UsageError } from "../common/cli_kit.ts";
 import {
@@ -53,6 +54,7 @@ Options:
   --resume-from <runId>    answer every agent() that completed in that run from its journal; keep
                            its flags and args unless given again (see odw resume --help)
 ${GUARDRAIL_HELP}
+${REPORT_HELP}
   --json                   print one JSON object on stdout
   --quiet                  no live progress on stderr
   -h, --help               this help`;
@@ -73,6 +75,7 @@ const EXEC_OPTIONS = {
   "run-dir": { type: "string", default: ".odw/runs" },
   "resume-from": { type: "string" },
   ...GUARDRAIL_FLAGS,
+  ...REPORT_FLAGS,
   json: { type: "boolean", default: false },
   quiet: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
@@ -92,6 +95,8 @@ const REPLAY_FLAGS: ReadonlySet<string> = new Set([
   "timeout",
   "json",
   "quiet",
+  "open",
+  "watch",
   "help",
 ]);
 
@@ -174,7 +179,7 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
       ? `Workflow script has a syntax error and was not launched:\n${analysis.error}`
       : analysis.error;
     const refused = await recordRefusal(runsDir, scriptPath, source, error);
-    report(refused, values.json, values.quiet);
+    report(refused, values.json, values.quiet, await saveReport(refused, values.open));
     return EXIT.refused;
   }
 
@@ -183,7 +188,9 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
   const signals = stopOnSignals(cancel);
   const resume = previous && resumeDispatcher(previous, mode, cancel, basename(scriptPath));
   let outcome: RunOutcome;
+  let live: ExecLiveView | undefined;
   try {
+    if (values.watch) live = await startLiveView(analysis.callSites, values.open);
     outcome = await executeRun({
       scriptPath,
       source,
@@ -205,14 +212,19 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
         resumeOf: previous?.record.runId,
         replay: mode === "replay" || undefined,
       },
-      onEvent: (e) => progress.onEvent(e),
+      onEvent: (e) => {
+        progress.onEvent(e);
+        live?.onEvent(e);
+      },
     });
   } finally {
     signals.dispose();
     progress.close();
   }
+  const reportPath = await saveReport(outcome, values.open && !values.watch);
+  await live?.close();
   const resumed = resume && resumeReport(resume.stats(), previous!, mode === "replay", outcome);
-  report(outcome, values.json, values.quiet, resumed);
+  report(outcome, values.json, values.quiet, reportPath, resumed);
   return EXIT[outcome.status];
 }
 
@@ -266,8 +278,17 @@ async function makeBackend(name: string, scenarioPath: string | undefined): Prom
   }
 }
 
-/** Prints the outcome: JSON on stdout with `--json`, else result on stdout and a summary on stderr. */
-function report(outcome: RunOutcome, json: boolean, quiet = false, resumed?: ResumeReport): void {
+/**
+ * Prints the outcome: JSON on stdout with `--json`, else result on stdout and a summary on stderr, with
+ * the report's path.
+ */
+function report(
+  outcome: RunOutcome,
+  json: boolean,
+  quiet: boolean,
+  reportPath: string | null,
+  resumed?: ResumeReport,
+): void {
   if (json) {
     console.log(jsonForTerminal({
       runId: outcome.runId,
@@ -283,6 +304,7 @@ function report(outcome: RunOutcome, json: boolean, quiet = false, resumed?: Res
       byModel: outcome.byModel,
       durationMs: outcome.durationMs,
       runDir: outcome.runDir,
+      report: reportPath,
       ...(resumed ? { resume: resumed } : {}),
     }));
     return;
@@ -294,5 +316,6 @@ function report(outcome: RunOutcome, json: boolean, quiet = false, resumed?: Res
   }
   if (quiet) return;
   console.error(terminalText(summaryLine(outcome)));
+  if (reportPath) console.error(`report: ${terminalLine(reportPath)}`);
   if (resumed) console.error(terminalText(resumeLine(resumed)));
 }

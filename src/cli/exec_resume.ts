@@ -38,6 +38,8 @@ const PER_INVOCATION: ReadonlySet<string> = new Set([
   "run-dir",
   "resume-from",
   "dry-run",
+  "open",
+  "watch",
 ]);
 
 /** Flags naming a file: recorded as absolute paths, so a resume from elsewhere finds the same file. */

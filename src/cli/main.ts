@@ -19,6 +19,8 @@ Usage:
   odw replay <runId> [--script <path>]                                 run against a recorded run, no backend
   odw runs [--json]                                                    list run records and their state
   odw cancel <runId>                                                   stop a running run
+  odw report <runId> [--out <file>] [--open]                           (re)build a run's report.html
+  odw watch <runId> [--open]                                           live view of a run in the browser
 
 Run "odw <command> --help" for each command's options.`;
 
@@ -36,6 +38,8 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
     return (argv) => execCommand(argv, "replay");
   },
   cancel: async () => (await import("./cancel.ts")).cancelCommand,
+  report: async () => (await import("./report.ts")).reportCommand,
+  watch: async () => (await import("./watch.ts")).watchCommand,
 };
 
 /** Runs the CLI with `argv` (without the program name); returns the exit code. */

@@ -4,8 +4,10 @@
  *
  * @module
  */
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { UsageError } from "../common/cli_kit.ts";
+import { findRun } from "../records/find.ts";
+import { RecordError } from "../records/read.ts";
 import { openInBrowser } from "../report/open.ts";
 import { writeRunReport } from "../report/write.ts";
 import { parseCommandArgs } from "./argv.ts";
@@ -33,16 +35,14 @@ export function runDirArgument(command: string, positionals: string[], runsDir: 
   return runDirOf(resolve(runsDir), positionals[0]);
 }
 
-/** The run directory of `runId` under `runsDir`, or a UsageError. */
-async function runDirOf(runsDir: string, runId: string): Promise<string> {
-  if (!/^[\w.-]+$/.test(runId) || runId.startsWith(".")) throw new UsageError(`invalid run id "${runId}"`);
-  const runDir = resolve(runsDir, runId);
+/** The run directory of `ref` (a run id or its unique prefix) under `runsDir`, or a UsageError. */
+async function runDirOf(runsDir: string, ref: string): Promise<string> {
   try {
-    await Deno.stat(join(runDir, "journal.jsonl"));
-  } catch {
-    throw new UsageError(`no run "${runId}" in ${runsDir} (see odw runs)`);
+    return await findRun(runsDir, ref);
+  } catch (e) {
+    if (e instanceof RecordError) throw new UsageError(e.message);
+    throw e;
   }
-  return runDir;
 }
 
 /** Runs `odw report`; returns the exit code. */

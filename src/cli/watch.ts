@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { readJournal } from "../engine/journal.ts";
+import { readJournal } from "../records/read.ts";
 import { EventFeed, serveLive, tailJournal } from "../report/live.ts";
 import { openInBrowser } from "../report/open.ts";
 import { REPORT_FILE, scriptSites } from "../report/write.ts";
@@ -41,7 +41,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
   }
   const runDir = await runDirArgument("watch", positionals, values["run-dir"]);
   const journal = join(runDir, "journal.jsonl");
-  if ((await readJournal(journal)).some((e) => e.type === "run.finished")) {
+  if ((await readJournal(journal)).events.some((e) => e.type === "run.finished")) {
     console.log(`run ${positionals[0]} already ended; its report: ${join(runDir, REPORT_FILE)}`);
     return 0;
   }

@@ -1,9 +1,10 @@
 /**
  * The report's model: a run's journal events joined with the static call sites of its scripts. Each
- * runtime node maps to its call site by the id the body rewrite passed with the request (`callSite`);
- * journals written before ids existed (or calls the rewrite left alone) fall back to matching the prompt
- * against the call site's prompt text, and say so (`mappedBy`). A call site that ran N times is one
- * group; each run of a child workflow gets its own groups.
+ * runtime node maps to its call site by the line and column the sandbox read from the stack for its
+ * `agent()` call (`site` on `node.queued`/`node.started`), which are exactly those of one static call
+ * site; journals without them (older runs, or a script that froze `Error`) fall back to matching the
+ * prompt against the call site's prompt text, and say so (`mappedBy`). A call site that ran N times is
+ * one group; each run of a child workflow gets its own groups.
  *
  * The same code runs in the page (for the live view, which folds events as they arrive): every function
  * here is self-contained — it uses only its arguments, built-ins and the other functions listed in
@@ -42,9 +43,10 @@ export interface ReportNode {
   /** The child run's phase marker (`▸ name #2`), "" at the top level. */
   childRun: string;
   phase?: string;
-  callSite?: number;
+  /** Where the script called `agent()`, as the runtime reported it. */
+  site?: { line: number; column: number };
   /** How the node was tied to its call site. */
-  mappedBy: "callSite" | "prompt" | "none";
+  mappedBy: "site" | "prompt" | "none";
   state: NodeState;
   group: number;
   /** Milliseconds since the run started. */
@@ -70,7 +72,7 @@ export interface ReportGroup {
 export interface ChildRun {
   name: string;
   scope: string;
-  /** The parent's `workflow()` call site. */
+  /** The id of the parent's `workflow()` call site (found by the position the runtime reported). */
   callSite?: number;
   /** The phase marker its nodes carry. */
   marker: string;
@@ -135,7 +137,7 @@ export function buildModel(input: ReportInput): ReportModel {
       model.childRuns.push({
         name,
         scope: String(e.scope),
-        callSite: e.callSite as number | undefined,
+        callSite: siteAt(sites[""] ?? [], "workflow", e.site)?.id,
         marker: `\u25b8 ${name}${n > 1 ? ` #${n}` : ""}`,
       });
     } else if (e.type === "node.queued" || e.type === "node.started" || e.type === "node.finished") {
@@ -145,7 +147,7 @@ export function buildModel(input: ReportInput): ReportModel {
         node.startedAt = at(e.ts);
         node.phase = (e.phase as string | undefined) ?? node.phase;
         if (node.state === "queued") node.state = "running";
-        if (e.callSite !== undefined) node.callSite = e.callSite as number;
+        if (e.site) node.site = e.site as ReportNode["site"];
       } else if (e.type === "node.finished") {
         node.finished = e;
         node.finishedAt = at(e.ts);
@@ -179,7 +181,7 @@ function nodeFor(
       scope: String(e.scope ?? ""),
       phase: e.phase as string | undefined,
       childRun: "",
-      callSite: e.callSite as number | undefined,
+      site: e.site as ReportNode["site"],
       mappedBy: "none",
       state: "queued",
       group: -1,
@@ -191,7 +193,7 @@ function nodeFor(
   return node;
 }
 
-/** Puts a node in its group: by call-site id, else by prompt text, else by label. */
+/** Puts a node in its group: by call site (line and column), else by prompt text, else by label. */
 function placeNode(
   model: ReportModel,
   node: ReportNode,
@@ -201,11 +203,9 @@ function placeNode(
   // A child's nodes all carry its run's marker as their phase (`▸ name #2`).
   if (node.scope !== "") node.childRun = node.phase ?? "";
   const scopeSites = sites[node.scope] ?? [];
-  let site: CallSite | undefined;
-  if (node.callSite !== undefined && scopeSites[node.callSite]?.kind === "agent") {
-    site = scopeSites[node.callSite];
-    node.mappedBy = "callSite";
-  } else {
+  let site = siteAt(scopeSites, "agent", node.site);
+  if (site) node.mappedBy = "site";
+  else {
     site = siteByPrompt(scopeSites, String(node.started?.prompt ?? ""));
     if (site) node.mappedBy = "prompt";
   }
@@ -235,6 +235,12 @@ function placeNode(
 export function groupTitle(site: CallSite | undefined, label: string): string {
   if (site?.options?.label !== undefined) return String(site.options.label);
   return site?.labelSource?.startsWith("`") ? site.labelSource : label;
+}
+
+/** The call site of `kind` at a runtime-reported position (`{ line, column }`), if one is there. */
+function siteAt(sites: CallSite[], kind: string, at: unknown): CallSite | undefined {
+  const { line, column } = (at ?? {}) as { line?: unknown; column?: unknown };
+  return sites.find((s) => s.kind === kind && s.line === line && s.column === column);
 }
 
 /**
@@ -293,6 +299,7 @@ export const MODEL_FUNCTIONS = {
   buildModel,
   nodeFor,
   placeNode,
+  siteAt,
   groupTitle,
   siteByPrompt,
   addTotals,

@@ -10,7 +10,7 @@
  * @module
  */
 import { join } from "node:path";
-import { readJournal } from "../engine/journal.ts";
+import { readJournal } from "../records/read.ts";
 import { analyzeScript, type CallSite } from "../script/analyze.ts";
 import { reportHtml } from "./html.ts";
 import type { ReportInput } from "./model.ts";
@@ -32,7 +32,8 @@ export async function scriptSites(runDir: string): Promise<CallSite[]> {
 
 /** What a report of `runDir` is made of. */
 export async function reportInput(runDir: string): Promise<ReportInput> {
-  const events = await readJournal(join(runDir, "journal.jsonl"));
+  // A damaged line is left out: the report shows what can be read.
+  const { events } = await readJournal(join(runDir, "journal.jsonl"));
   return { sites: { "": await scriptSites(runDir) }, events };
 }
 

@@ -120,7 +120,15 @@ Deno.test("TTY status area: fan-out bar, running nodes with route and elapsed, c
   progress.onEvent({ type: "phase", ts, title: "Scan" });
   for (let seq = 1; seq <= 4; seq++) {
     const label = seq === 1 ? "evil\x1b]0;pwned\x07" : `file ${seq}`;
-    progress.onEvent({ type: "node.queued", ts, key: `k#${seq}`, seq, label, scope: "", callSite: 3 });
+    progress.onEvent({
+      type: "node.queued",
+      ts,
+      key: `k#${seq}`,
+      seq,
+      label,
+      scope: "",
+      site: { line: 3, column: 1 },
+    });
     progress.onEvent({
       type: "node.started",
       ts,
@@ -130,7 +138,7 @@ Deno.test("TTY status area: fan-out bar, running nodes with route and elapsed, c
       scope: "",
       prompt: "p",
       options: { runtime: "codex", model: "gpt-x" },
-      callSite: 3,
+      site: { line: 3, column: 1 },
     });
   }
   const finished = { type: "node.finished", ts, key: "k#2", label: "file 2", value: "v", usage } as const;
@@ -142,8 +150,8 @@ Deno.test("TTY status area: fan-out bar, running nodes with route and elapsed, c
   const frames = out.split("\x1b[?7l").slice(1).map((f) => f.split("\x1b[?7h")[0]);
   const last = frames.at(-1)!.replaceAll("\x1b[2K", "").split("\n");
   assert.equal(last[0], "⏵ Scan │ running 2 · done 1 · failed 1 │ 60 tokens · $0.7500");
-  assert.match(last[1], /^ {2}█{12}░{12} 2\/4 evil\\u001b\]0;pwned\\u0007$/);
-  assert.match(last[2], /^ {2}▶ evil\\u001b\]0;pwned\\u0007 {2}codex\/gpt-x {2}\d+\.\ds$/);
+  assert.match(last[1], /^ {2}█{12}░{12} 2\/4 evil\\x1b\]0;pwned\\x07$/);
+  assert.match(last[2], /^ {2}▶ evil\\x1b\]0;pwned\\x07 {2}codex\/gpt-x {2}\d+\.\ds$/);
   assert.match(last[3], /^ {2}▶ file 4 {2}codex\/gpt-x/);
   assert.equal(last.length, 4);
   assert.ok(out.includes("[file 3] failed: nope\n"), "failures are printed above the area");

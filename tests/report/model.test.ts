@@ -1,6 +1,6 @@
 /**
- * The report's model and graph text, without a browser: each node maps to its call site by the id the
- * runtime sent (children's too), journals without ids map by prompt text and say so, a call site that
+ * The report's model and graph text, without a browser: each node maps to its call site by the position
+ * the runtime reported (children's too), journals without it map by prompt text and say so, a call site that
  * ran N times is one group, and no label can break the mermaid syntax.
  *
  * @module
@@ -25,25 +25,29 @@ return a;`,
   "kid",
 );
 
-Deno.test("nodes map to their call sites by id; children per run; a site that ran 3 times is one group", async () => {
+Deno.test("nodes map to their call sites by position; children per run; a site that ran 3 times is one group", async () => {
   const { events } = await runScript(SCRIPT, { files: { ".odw/workflows/kid.js": CHILD } });
   const analysis = analyzeScript(SCRIPT);
   assert.ok(analysis.ok);
-  const agentSites = analysis.callSites.filter((s) => s.kind === "agent").map((s) => s.id);
+  const agentSites = analysis.callSites.filter((s) => s.kind === "agent");
   const started = eventsOf(events, "node.started");
+  const at = (s: { line: number; column: number }) => `${s.line}:${s.column}`;
   assert.deepEqual(
-    started.filter((e) => e.scope === "").map((e) => e.callSite).sort(),
-    [agentSites[0], agentSites[0], agentSites[0], agentSites[1]].sort(),
+    started.filter((e) => e.scope === "").map((e) => e.site && at(e.site)).sort(),
+    [agentSites[0], agentSites[0], agentSites[0], agentSites[1]].map(at).sort(),
   );
   assert.equal(eventsOf(events, "node.queued").length, started.length);
   const model = buildModel({ sites: { "": analysis.callSites }, events });
   assert.ok(
-    model.nodes.every((n) => n.mappedBy === "callSite"),
+    model.nodes.every((n) => n.mappedBy === "site"),
     JSON.stringify(model.nodes.map((n) => n.mappedBy)),
   );
   const top = model.groups.filter((g) => g.scope === "");
   // "item 1" twice: once from the fan-out, once from its own call — two groups, told apart by call site.
-  assert.deepEqual(top.map((g) => [g.site?.id, g.nodes.length]), [[agentSites[0], 3], [agentSites[1], 1]]);
+  assert.deepEqual(top.map((g) => [g.site?.id, g.nodes.length]), [[agentSites[0].id, 3], [
+    agentSites[1].id,
+    1,
+  ]]);
   assert.deepEqual(model.childRuns.map((r) => r.marker), ["\u25b8 kid", "\u25b8 kid #2"]);
   const workflowSites = analysis.callSites.filter((s) => s.kind === "workflow").map((s) => s.id);
   assert.deepEqual(model.childRuns.map((r) => r.callSite), workflowSites);
@@ -59,14 +63,14 @@ Deno.test("nodes map to their call sites by id; children per run; a site that ra
   assert.match(graph.text, /^W\d+ --> C1$/m);
 });
 
-Deno.test("a journal without call-site ids (an older run) maps by prompt text and says so", async () => {
+Deno.test("a journal without call-site positions (an older run) maps by prompt text and says so", async () => {
   const { events } = await runScript(SCRIPT, { files: { ".odw/workflows/kid.js": CHILD } });
   const analysis = analyzeScript(SCRIPT);
   assert.ok(analysis.ok);
   const old = events
     .filter((e) => e.type !== "node.queued" && e.type !== "workflow.started")
     .map((e) => {
-      const { callSite: _, ...rest } = e as RunEvent & { callSite?: number };
+      const { site: _, ...rest } = e as RunEvent & { site?: unknown };
       return rest as RunEvent;
     });
   const model = buildModel({ sites: { "": analysis.callSites }, events: old });

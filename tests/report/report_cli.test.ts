@@ -65,10 +65,10 @@ Deno.test("odw report rebuilds a report from an older journal, --out writes else
     await project.write("wf.js", workflowSource('return await agent("hello");'));
     const run = await project.odw(["exec", "wf.js", "--json"]);
     const runDir = String(run.json?.runDir);
-    // An older run: no call-site ids, no node.queued, and no report.
+    // An older run: no call-site positions, no node.queued, and no report.
     const journal = join(runDir, "journal.jsonl");
     const lines = (await Deno.readTextFile(journal)).trim().split("\n").map((l) => JSON.parse(l))
-      .filter((e) => e.type !== "node.queued").map(({ callSite: _, ...e }) => e);
+      .filter((e) => e.type !== "node.queued").map(({ site: _, ...e }) => e);
     await Deno.writeTextFile(journal, lines.map((e) => JSON.stringify(e)).join("\n") + "\n");
     await Deno.remove(join(runDir, "report.html"));
     const id = await runIdOf(project);

@@ -100,7 +100,7 @@ Deno.test({
         assert.ok((await page.textContent("#panel"))?.includes("`scan ${f}`"), "the prompt as written");
         await page.click("#panel table.runs tr.clickable >> nth=2");
         assert.equal(await page.textContent("#panel pre.prompt"), "scan c");
-        assert.ok((await page.textContent("#panel"))?.includes("by call-site id"));
+        assert.ok((await page.textContent("#panel"))?.includes("by call site (line and column)"));
         // Expanding the group draws its runs; the timeline has a row per node.
         await page.click(`[id="${scanGroup}"]`);
         await page.click("#expand");

@@ -13,8 +13,8 @@ globalThis.OdwPanels = (page) => {
     const worktree = f.worktree;
     const value = f.value;
     const mapping = {
-      callSite: "by call-site id",
-      prompt: "by prompt text (no call-site id in the journal)",
+      site: "by call site (line and column)",
+      prompt: "by prompt text (no call-site position in the journal)",
       none: "not mapped to a call site",
     }[node.mappedBy];
     return [
