@@ -58,7 +58,11 @@ declare namespace odw {
     model?: string;
     /** Reasoning effort. */
     effort?: Effort;
-    /** `"worktree"`: run in a git worktree snapshot of the tree; its changes land on a branch. */
+    /**
+     * `"worktree"`: run in a git worktree of a snapshot of the current tree (uncommitted changes included);
+     * the agent's changes are committed on branch `odw/<runId>/<node>` (see `odw worktrees`). Outside a git
+     * repository `agent()` throws `WorktreeIsolationError`.
+     */
     isolation?: "worktree";
     /** Agent type (a named sub-agent definition). */
     agentType?: string;

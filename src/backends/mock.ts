@@ -2,8 +2,8 @@
  * The mock backend: deterministic and token-free. Without a scenario it answers every node with text
  * derived from the prompt (or, for a schema node, an object generated from the schema) and usage
  * derived from lengths. A scenario (see mock_scenario.ts and the README's "Mock scenarios") scripts replies,
- * invalid output, failures, forced timeouts, delays, hangs and usage per label, prompt pattern,
- * occurrence and attempt. Occurrence and sequence counters live in the instance: one per run.
+ * invalid output, failures, forced timeouts, delays, hangs, usage and file edits (mock_files.ts) per label,
+ * prompt pattern, occurrence and attempt. Occurrence and sequence counters live in the instance: one per run.
  *
  * @module
  */
@@ -13,6 +13,7 @@ import type { Backend, NodeRequest, Price, TryResult } from "./backend.ts";
 import type { MockResponse, MockRule, MockSequence, Scenario } from "./mock_scenario.ts";
 import { generateFromSchema, loadPatternSupport } from "./mock_schema.ts";
 import { abortStatus } from "../common/abort.ts";
+import { readMockFile, writeMockFiles } from "./mock_files.ts";
 
 /** How many prompt characters the derived reply quotes. */
 const QUOTED_CHARS = 60;
@@ -105,6 +106,11 @@ export class MockBackend implements Backend {
       await loadPatternSupport();
     }
     const response = this.#select(request);
+    try {
+      if (response.writeFiles) await writeMockFiles(request.cwd, response.writeFiles);
+    } catch (e) {
+      return this.#fileFailure(request, response, e as Error, started);
+    }
     // A scripted heartbeat is the mock's sign of life while it waits (like a model streaming tokens).
     const heartbeat = response.heartbeatMs && onActivity
       ? setInterval(onActivity, response.heartbeatMs)
@@ -124,7 +130,24 @@ export class MockBackend implements Backend {
     }
     const durationMs = Math.round(performance.now() - started);
     if (aborted || signal.aborted) return this.#interrupted(request, response, signal, durationMs);
+    if (response.replyFile !== undefined) {
+      try {
+        const reply = await readMockFile(request.cwd, response.replyFile);
+        return this.#answer(request, { ...response, reply }, durationMs);
+      } catch (e) {
+        return this.#fileFailure(request, response, e as Error, started);
+      }
+    }
     return this.#answer(request, response, durationMs);
+  }
+
+  /** A try whose scripted file effect could not happen (a path that leaves the node's directory). */
+  #fileFailure(request: NodeRequest, response: MockResponse, e: Error, started: number): TryResult {
+    const durationMs = Math.round(performance.now() - started);
+    return this.#result(request, response, durationMs, {
+      status: "failed",
+      error: nodeError("executor", e.message),
+    }, "");
   }
 
   /** The response for this call: first matching rule, else `default`, else derived (`{}`). */

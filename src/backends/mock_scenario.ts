@@ -1,7 +1,7 @@
 /**
  * Mock scenarios: the JSON file (`--mock-scenario <file.json>`) that scripts what the mock backend
- * answers — replies, structured output (valid or not), failures, forced timeouts, delays, hangs and
- * usage — per label, prompt pattern, occurrence and attempt. This module defines the shape, validates
+ * answers — replies, structured output (valid or not), failures, forced timeouts, delays, hangs,
+ * usage and file edits — per label, prompt pattern, occurrence and attempt. This module defines the shape, validates
  * it with zod, and turns problems into one clear line. The format is documented in
  * the README's "Mock scenarios" section.
  *
@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { ERROR_KINDS, type ErrorKind, type Usage } from "../common/contract.ts";
+import { mockPathProblem } from "./mock_files.ts";
 
 /** What the mock answers to one call. Every field is optional; an empty response means "derived". */
 export interface MockResponse {
@@ -36,6 +37,10 @@ export interface MockResponse {
   usage?: Partial<Usage>;
   /** Cost to report (default 0). */
   costUsd?: number | null;
+  /** Files to write into the node's directory first (relative path → content), like an agent's edits. */
+  writeFiles?: Record<string, string>;
+  /** Reply with the text of this file in the node's directory (relative path). */
+  replyFile?: string;
 }
 
 /** Responses used for successive calls; after the last one, the last repeats. */
@@ -86,6 +91,12 @@ const usageSchema = z.strictObject({
   reasoningTokens: count.optional(),
 });
 
+/** A scripted path must stay inside the node's directory (see mock_files.ts). */
+function checkPath(path: string, ctx: z.core.$RefinementCtx): void {
+  const problem = mockPathProblem(path);
+  if (problem) ctx.addIssue({ code: "custom", message: `path ${JSON.stringify(path)} ${problem}` });
+}
+
 const responseShape = {
   reply: z.string().optional(),
   output: z.unknown().optional(),
@@ -99,6 +110,10 @@ const responseShape = {
   stopDelayMs: count.optional(),
   usage: usageSchema.optional(),
   costUsd: z.number().nonnegative().nullable().optional(),
+  writeFiles: z.record(z.string(), z.string()).superRefine((files, ctx) => {
+    for (const path of Object.keys(files)) checkPath(path, ctx);
+  }).optional(),
+  replyFile: z.string().superRefine(checkPath).optional(),
 };
 
 const matchShape = {
@@ -115,14 +130,21 @@ type Ctx = z.core.$RefinementCtx;
 
 /** The combinations that make no sense (e.g. a reply and a failure at once). */
 function checkResponse(value: Record<string, unknown>, ctx: Ctx, path: (string | number)[] = []): void {
-  const outcomes = ["reply", "output", "fail", "hang"].filter((k) =>
+  const outcomes = ["reply", "replyFile", "output", "fail", "hang"].filter((k) =>
     value[k] !== undefined && value[k] !== false
   );
   if (outcomes.length > 1) {
     ctx.addIssue({ code: "custom", path, message: `use only one of ${outcomes.join(", ")}` });
   }
-  if (value.status !== undefined && (value.reply !== undefined || value.output !== undefined)) {
-    ctx.addIssue({ code: "custom", path, message: `"status" cannot go with "reply" or "output"` });
+  if (
+    value.status !== undefined &&
+    (value.reply !== undefined || value.output !== undefined || value.replyFile !== undefined)
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path,
+      message: `"status" cannot go with "reply", "replyFile" or "output"`,
+    });
   }
   if (value.hang === true && (value.status !== undefined || value.delayMs !== undefined)) {
     ctx.addIssue({ code: "custom", path, message: `"hang" cannot go with "status" or "delayMs"` });
@@ -190,7 +212,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     what = `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
   } else if (issue.code === "invalid_union") {
-    what = `not a response ({reply|output|fail|status|delayMs|hang|usage|costUsd}) or {sequence: [...]}`;
+    what = `not a response ({reply|output|fail|status|delayMs|hang|usage|costUsd|writeFiles|replyFile}) ` +
+      `or {sequence: [...]}`;
   }
   return where ? `${where}: ${what}` : what;
 }

@@ -21,6 +21,7 @@ Usage:
   odw cancel <runId>                                                   stop a running run
   odw report <runId> [--out <file>] [--open]                           (re)build a run's report.html
   odw watch <runId> [--open]                                           live view of a run in the browser
+  odw worktrees [list|prune] [--run <id>]                              branches of worktree nodes
 
 Run "odw <command> --help" for each command's options.`;
 
@@ -40,6 +41,7 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   cancel: async () => (await import("./cancel.ts")).cancelCommand,
   report: async () => (await import("./report.ts")).reportCommand,
   watch: async () => (await import("./watch.ts")).watchCommand,
+  worktrees: async () => (await import("./worktrees.ts")).worktreesCommand,
 };
 
 /** Runs the CLI with `argv` (without the program name); returns the exit code. */

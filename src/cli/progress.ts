@@ -3,8 +3,9 @@
  * running / done / failed, tokens and cost so far; a progress bar for the current fan-out (the call site
  * with the latest queued agents: done/total); the running nodes (label, runtime/model, elapsed). Log
  * lines — failures among them, in red — are printed above it as they happen. Anything else gets plain
- * lines (logs, phase changes, node failures). `--quiet` uses {@link silentProgress}. `NO_COLOR` turns
- * colour off. Text from the run is shown with its control characters escaped (`terminal_text.ts`).
+ * lines (logs, phase changes, node failures). Both show the branch each worktree node left its changes
+ * on. `--quiet` uses {@link silentProgress}. `NO_COLOR` turns colour off. Text from the run is shown
+ * with its control characters escaped (`terminal_text.ts`).
  *
  * @module
  */
@@ -31,12 +32,22 @@ export function formatTokens(n: number): string {
   return `${(n / 1_000_000).toFixed(1)}M`;
 }
 
+/** Where a worktree node's changes went: `▸ worktree odw/<run>/<node>: 2 files +3 -1`, or null. */
+export function worktreeLine(event: RunEvent): string | null {
+  if (event.type !== "node.finished" || !event.worktree) return null;
+  const { branch, diffStat: d } = event.worktree;
+  const files = `${d.filesChanged} file${d.filesChanged === 1 ? "" : "s"}`;
+  return `▸ worktree ${terminalLine(branch)}: ${files} +${d.insertions} -${d.deletions}`;
+}
+
 /** Plain-line progress for pipes and CI logs. */
 export function plainProgress(write: (text: string) => void = writeStderr): Progress {
   return {
     onEvent(event) {
+      const worktree = worktreeLine(event);
       if (event.type === "log") write(`${terminalText(event.message)}\n`);
       else if (event.type === "phase") write(`▸ phase: ${terminalLine(event.title)}\n`);
+      else if (worktree) write(`${worktree}\n`);
     },
     close() {},
   };
@@ -116,7 +127,12 @@ export function ttyProgress(opts: TtyOptions = {}): Progress {
         draw(true);
         return;
       }
-      if (s.apply(event)) draw(event.type === "phase");
+      const worktree = worktreeLine(event);
+      if (worktree) {
+        erase();
+        write(`${worktree}\n`);
+      }
+      if (s.apply(event) || worktree) draw(event.type === "phase" || worktree !== null);
     },
     close() {
       clearInterval(timer);

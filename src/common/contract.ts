@@ -187,6 +187,24 @@ export const NodeSpecSchema = z.object({
 /** A validated node request. */
 export type NodeSpec = z.infer<typeof NodeSpecSchema>;
 
+/** What a worktree node left behind: its branch, the snapshot it started from, and its changes. */
+export const WorktreeResultSchema = z.object({
+  /** `odw/<runId>/<node>`: holds the snapshot plus the node's changes; kept until pruned. */
+  branch: z.string(),
+  /** The snapshot commit the node's worktree was made from (the user's tree at the node's start). */
+  base: z.string(),
+  /** The branch's tip when the node changed something (absent when it changed nothing). */
+  commit: z.string().optional(),
+  /** The node's changes, `base..commit`. */
+  diffStat: z.object({
+    filesChanged: z.number().int().nonnegative(),
+    insertions: z.number().int().nonnegative(),
+    deletions: z.number().int().nonnegative(),
+  }),
+});
+/** A validated worktree record. */
+export type WorktreeResult = z.infer<typeof WorktreeResultSchema>;
+
 /**
  * A node's final outcome after every try: what `agent()` resolves to (`value`: text, an object, or
  * null when the node failed for good), with usage, cost and the routing that actually ran.
@@ -207,6 +225,13 @@ export const NodeResultSchema = z.object({
   filesChanged: z.array(z.string()).optional(),
   /** Answered from this earlier run's journal (resume, replay): nothing ran, usage and cost are zero. */
   reusedFrom: z.string().optional(),
+  /** Set for `isolation: "worktree"` nodes: where their changes are (a side effect already done). */
+  worktree: WorktreeResultSchema.optional(),
 });
 /** A validated node result. */
 export type NodeResult = z.infer<typeof NodeResultSchema>;
+
+/** The result of a node that ended before any try ran (cancelled, refused, not replayable): nothing spent. */
+export function resultWithoutTries(status: NodeStatus, error: NodeError): NodeResult {
+  return { status, value: null, usage: emptyUsage(), costUsd: 0, durationMs: 0, attempts: 0, error };
+}

@@ -36,6 +36,9 @@ export interface DispatchHooks {
 
 /** Where nodes run. */
 export interface Dispatcher {
-  /** Runs one node to its final result. Rejects only with the error `admit` rejected with. */
+  /**
+   * Runs one node to its final result. Rejects only with the error `admit` rejected with, or, before
+   * the node starts, with a `WorktreeIsolationError` when its isolation cannot work where it would run.
+   */
   dispatch(spec: NodeSpec, hooks: DispatchHooks): Promise<NodeResult>;
 }

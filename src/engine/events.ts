@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { NodeError, NodeStatus, Usage } from "../common/contract.ts";
+import type { NodeError, NodeStatus, Usage, WorktreeResult } from "../common/contract.ts";
 import type { AgentCallOptions, CallSiteRef } from "../protocol.ts";
 import type { RunOwner } from "../records/owner.ts";
 import type { CallSite } from "../script/types.ts";
@@ -110,6 +110,8 @@ export interface NodeFinishedEvent {
   filesChanged?: string[];
   /** Answered from this earlier run's journal: nothing ran (usage, cost and attempts are zero). */
   reusedFrom?: string;
+  /** An `isolation: "worktree"` node's branch, snapshot and diff stat (its changes are there). */
+  worktree?: WorktreeResult;
 }
 
 /** `run.finished`: the last line of a journal that ended normally. */

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { emptyUsage, nodeError, type NodeResult, type NodeSpec } from "../common/contract.ts";
+import { nodeError, type NodeResult, type NodeSpec, resultWithoutTries } from "../common/contract.ts";
 import type { Dispatcher, DispatchHooks } from "./dispatch.ts";
 import type { NodeRunner } from "./node_runner.ts";
 import { Scheduler } from "./scheduler.ts";
@@ -51,6 +51,7 @@ export class LocalDispatcher implements Dispatcher {
   }
 
   async dispatch(spec: NodeSpec, hooks: DispatchHooks): Promise<NodeResult> {
+    await this.runner.preflight(spec); // before any slot, reservation or node.started
     const releases: Array<() => void> = [];
     try {
       for (const gate of this.#routeGates(spec)) releases.push(await gate.acquire());
@@ -76,13 +77,5 @@ export class LocalDispatcher implements Dispatcher {
 
 /** The result of a node the run's end overtook before it started: cancelled, nothing spent. */
 function notStarted(): NodeResult {
-  return {
-    status: "cancelled",
-    value: null,
-    usage: emptyUsage(),
-    costUsd: 0,
-    durationMs: 0,
-    attempts: 0,
-    error: nodeError("cancelled", "cancelled before it started"),
-  };
+  return resultWithoutTries("cancelled", nodeError("cancelled", "cancelled before it started"));
 }

@@ -1,6 +1,7 @@
 /**
- * One node, wherever it is executed: backend tries, then schema checking. Every retry of a node
- * lives here and only here:
+ * One node, wherever it is executed: isolation, then backend tries, then schema checking. A node with
+ * `isolation: "worktree"` runs every try in its own git worktree (src/git/isolated_run.ts); the
+ * result then carries the branch and diff stat. Every retry of a node lives here and only here:
  * - the engine's schema tries ({@link SCHEMA_TRIES}, each told the previous try's validation errors;
  *   an executor makes at most one structured-output attempt per try);
  * - retries of transient failures (retryable kinds: rate limit, 5xx, network, stall), up to the
@@ -38,6 +39,9 @@ import {
   sleep,
   StallWatch,
 } from "./guardrails.ts";
+import { runInWorktree } from "../git/isolated_run.ts";
+import { WorktreeIsolation } from "../git/worktree.ts";
+import { newRunId } from "./run_dir.ts";
 
 /** Tries per node when the output does not match its schema (the built-in's retry cap). */
 export const SCHEMA_TRIES = 5;
@@ -67,10 +71,13 @@ export class NodeRunner {
   readonly backend: Backend;
   readonly cwd: string;
   readonly policy: Required<RunnerPolicy>;
+  /** Makes the worktrees of `isolation: "worktree"` nodes (default: branches under a fresh run id). */
+  readonly isolation: WorktreeIsolation;
 
-  constructor(backend: Backend, cwd: string, policy: RunnerPolicy = {}) {
+  constructor(backend: Backend, cwd: string, policy: RunnerPolicy = {}, isolation?: WorktreeIsolation) {
     this.backend = backend;
     this.cwd = cwd;
+    this.isolation = isolation ?? new WorktreeIsolation({ projectDir: cwd, runId: newRunId() });
     this.policy = {
       retries: policy.retries ?? DEFAULT_RETRIES,
       stallTimeoutMs: policy.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
@@ -79,15 +86,31 @@ export class NodeRunner {
     };
   }
 
+  /**
+   * Rejects with a `WorktreeIsolationError` when `spec` asks for a worktree and there is no git
+   * repository (or no git) here: `agent()` throws it, as the built-in does. Dispatchers call it first.
+   */
+  async preflight(spec: NodeSpec): Promise<void> {
+    if (spec.isolation === "worktree") await this.isolation.assertAvailable();
+  }
+
   /** Runs `spec` to its final result. Never rejects: a backend that throws is a failed node. */
   async run(spec: NodeSpec, options: RunNodeOptions): Promise<NodeResult> {
     const started = performance.now();
+    const result = spec.isolation === "worktree"
+      ? await runInWorktree(this.isolation, spec, (cwd) => this.#run(spec, cwd, options))
+      : await this.#run(spec, this.cwd, options);
+    return { ...result, durationMs: Math.round(performance.now() - started) };
+  }
+
+  /** Every try of `spec` in `cwd`, to the node's result. */
+  async #run(spec: NodeSpec, cwd: string, options: RunNodeOptions): Promise<NodeResult> {
     const signal = spec.timeoutMs === undefined
       ? options.signal
       : AbortSignal.any([options.signal, AbortSignal.timeout(spec.timeoutMs)]);
     const base: NodeRequest = {
       ...spec,
-      cwd: this.cwd,
+      cwd,
       attempt: 1,
       maxOutputTokens: options.maxOutputTokens,
     };
@@ -98,7 +121,7 @@ export class NodeRunner {
     } catch (e) {
       result = tally.result("failed", null, nodeError("executor", `backend error: ${(e as Error).message}`));
     }
-    return { ...result, durationMs: Math.round(performance.now() - started) };
+    return result;
   }
 
   /** One try under the stall watch; a stalled try is a failed one with the retryable kind `stall`. */

@@ -23,7 +23,14 @@
  * ```
  * @module
  */
-import { emptyUsage, nodeError, type NodeResult, type NodeSpec, StatusSchema } from "../common/contract.ts";
+import {
+  emptyUsage,
+  nodeError,
+  type NodeResult,
+  type NodeSpec,
+  resultWithoutTries,
+  StatusSchema,
+} from "../common/contract.ts";
 import type { Dispatcher, DispatchHooks } from "./dispatch.ts";
 import type { RunEvent } from "./events.ts";
 
@@ -167,15 +174,8 @@ export function replayMisses(runId: string, stop: (spec: NodeSpec) => void): Dis
   return {
     dispatch(spec: NodeSpec): Promise<NodeResult> {
       stop(spec);
-      return Promise.resolve({
-        status: "failed",
-        value: null,
-        usage: emptyUsage(),
-        costUsd: 0,
-        durationMs: 0,
-        attempts: 0,
-        error: nodeError("bad_input", `not in the journal of run ${runId} (a replay runs no backend)`),
-      });
+      const error = nodeError("bad_input", `not in the journal of run ${runId} (a replay runs no backend)`);
+      return Promise.resolve(resultWithoutTries("failed", error));
     },
   };
 }

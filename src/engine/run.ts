@@ -106,7 +106,7 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     emit({ type: "log", ts: nowIso(), message });
   };
   const nodes = new AbortController();
-  const runNodes = setUpNodes(opts, nodes.signal, emit, log);
+  const runNodes = setUpNodes({ ...opts, runId }, nodes.signal, emit, log);
   const { ctx } = runNodes;
   const budget = ctx.budget;
   emit({

@@ -17,6 +17,8 @@ import { NodeKeys } from "./node_key.ts";
 import { NodeRunner, type RunnerPolicy } from "./node_runner.ts";
 import { RunTotals } from "./run_totals.ts";
 import { Scheduler } from "./scheduler.ts";
+import { newRunId } from "./run_dir.ts";
+import { WorktreeIsolation } from "../git/worktree.ts";
 
 /** What the run's options say about its nodes. */
 export interface NodeOptions {
@@ -35,6 +37,10 @@ export interface NodeOptions {
   decorate?: (inner: Dispatcher) => Dispatcher;
   /** Project directory: nodes run here. */
   projectDir: string;
+  /** The run's id: names its worktree branches (`odw/<runId>/<node>`). */
+  runId?: string;
+  /** Root of run records: left out of worktree snapshots when inside the repository. */
+  runsDir?: string;
 }
 
 /** The node context of a run, and its breaker. */
@@ -51,7 +57,12 @@ export function setUpNodes(
   log: (message: string) => void,
 ): RunNodes {
   const breaker = new CircuitBreaker();
-  const runner = new NodeRunner(opts.backend, opts.projectDir, { ...opts.policy, breaker });
+  const isolation = new WorktreeIsolation({
+    projectDir: opts.projectDir,
+    runId: opts.runId ?? newRunId(),
+    excludes: opts.runsDir === undefined ? [] : [opts.runsDir],
+  });
+  const runner = new NodeRunner(opts.backend, opts.projectDir, { ...opts.policy, breaker }, isolation);
   const inner = opts.dispatcher ?? new LocalDispatcher(runner, new Scheduler(opts.concurrency), opts.caps);
   const dispatcher = opts.decorate ? opts.decorate(inner) : inner;
   const ctx: NodeContext = {

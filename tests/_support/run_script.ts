@@ -1,6 +1,6 @@
 /**
  * Runs a workflow script in-process (static checks + executeRun on the mock backend) inside a fresh
- * temporary project directory, collecting every event. For engine semantics tests.
+ * temporary project directory (or a given one), collecting every event. For engine semantics tests.
  *
  * @module
  */
@@ -25,6 +25,8 @@ export interface RunScriptOptions {
   wrapBackend?: (backend: Backend) => Backend;
   /** Guardrail options passed to the run as they are. */
   run?: Pick<RunOptions, "strict" | "maxCostUsd" | "policy" | "caps">;
+  /** Run in this existing directory (kept afterwards) instead of a fresh temporary one. */
+  projectDir?: string;
 }
 
 /** What a test gets back. */
@@ -43,7 +45,7 @@ export function withMeta(body: string, name = "test"): string {
 export async function runScript(source: string, opts: RunScriptOptions = {}): Promise<ScriptRun> {
   const analysis = analyzeScript(source);
   if (!analysis.ok) throw new Error(`script refused: ${analysis.error}`);
-  const projectDir = await Deno.makeTempDir({ prefix: "odw-engine-" });
+  const projectDir = opts.projectDir ?? await Deno.makeTempDir({ prefix: "odw-engine-" });
   try {
     for (const [path, content] of Object.entries(opts.files ?? {})) {
       const full = join(projectDir, path);
@@ -71,7 +73,7 @@ export async function runScript(source: string, opts: RunScriptOptions = {}): Pr
     });
     return { outcome, events, projectDir };
   } finally {
-    await Deno.remove(projectDir, { recursive: true });
+    if (opts.projectDir === undefined) await Deno.remove(projectDir, { recursive: true });
   }
 }
 

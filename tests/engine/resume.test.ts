@@ -171,8 +171,12 @@ Deno.test("resume: fields a dispatcher journaled with a node (a worktree branch)
           costUsd: 0,
           durationMs: 1,
           attempts: 1,
-          worktree: { branch: `odw/run/${spec.label}`, diffStat: "1 file changed" },
-        } as NodeResult);
+          worktree: {
+            branch: `odw/run/${spec.label}`,
+            base: "0".repeat(40),
+            diffStat: { filesChanged: 1, insertions: 2, deletions: 0 },
+          },
+        });
       },
     };
     const source = withMeta(`return await parallel([
@@ -187,13 +191,12 @@ Deno.test("resume: fields a dispatcher journaled with a node (a worktree branch)
       assert.equal(run.tries.length, 0, "a finished worktree node is never re-run");
       assert.deepEqual(run.outcome.result, ["edited by one", "edited by two"]);
       const finished = eventsOf(run.events, "node.finished") as Array<{ label: string; worktree?: unknown }>;
-      assert.deepEqual(
-        finished.map((e) => [e.label, e.worktree]).sort(),
-        [["one", { branch: "odw/run/one", diffStat: "1 file changed" }], [
-          "two",
-          { branch: "odw/run/two", diffStat: "1 file changed" },
-        ]],
-      );
+      const stat = { filesChanged: 1, insertions: 2, deletions: 0 };
+      const base = "0".repeat(40);
+      assert.deepEqual(finished.map((e) => [e.label, e.worktree]).sort(), [
+        ["one", { branch: "odw/run/one", base, diffStat: stat }],
+        ["two", { branch: "odw/run/two", base, diffStat: stat }],
+      ]);
     }
     assert.equal(dispatched.length, 2);
   });
