@@ -8,7 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
-import { type OdwProject, withProject, workflowSource } from "../_support/odw.ts";
+import { OdwProject, withProject, workflowSource } from "../_support/odw.ts";
+import { withRepo } from "../_support/git_repo.ts";
 import { skipUnless } from "../_support/prereq.ts";
 import { browserAvailable, type Page, type PageWatch, waitFor, withPage } from "../_support/browser.ts";
 
@@ -186,6 +187,32 @@ Deno.test({
         await waitFor(page, 'document.body.dataset.renders === "2"');
         assert.equal(await countOf(page, "#graph g.node"), 31);
         assert.ok((await page.textContent("#graph"))?.includes("170 more in the panel"));
+      });
+    });
+  },
+});
+
+Deno.test({
+  name: "a worktree node's panel shows its branch, diff stat and commit",
+  ignore: skipUnless("chromium + playwright-core", browserAvailable()),
+  fn: async () => {
+    await withRepo(async (repo) => {
+      const project = new OdwProject(repo.dir);
+      await project.write(
+        "wf.js",
+        workflowSource(`return await agent("edit", { label: "edit", isolation: "worktree" });`),
+      );
+      await project.write("s.json", JSON.stringify({ default: { writeFiles: { "a.txt": "1\n2\n" } } }));
+      const run = await project.odw(["exec", "wf.js", "--json", "--quiet", "--mock-scenario", "s.json"]);
+      assert.equal(run.code, 0, run.stderr);
+      const [branch, commit] =
+        (await repo.git("for-each-ref", "--format=%(refname:lstrip=2) %(objectname)", "refs/heads/odw/"))
+          .split(" ");
+      await openReport(String(run.json?.report), async (page) => {
+        await page.click("#graph g.node");
+        await page.click("#panel table.runs tr.clickable");
+        const panel = (await page.textContent("#panel")) ?? "";
+        assert.ok(panel.includes(`${branch} · 1 file +2 -0 · commit ${commit.slice(0, 12)} (base `), panel);
       });
     });
   },

@@ -5,6 +5,17 @@ globalThis.OdwPanels = (page) => {
   "use strict";
   const { el, json, secs, money, tokens, markdown, field, pre, callSiteText } = globalThis.OdwKit;
 
+  // A worktree node's record: `odw/<run>/<node> · 2 files +3 -1 · commit 1a2b3c4d5e6f (base 0f9e8d7c6b5a)`.
+  function worktreeText(worktree) {
+    const d = worktree.diffStat ?? {};
+    const files = `${d.filesChanged ?? 0} file${d.filesChanged === 1 ? "" : "s"}`;
+    const commit = worktree.commit ? `commit ${String(worktree.commit).slice(0, 12)}` : "no changes";
+    const base = worktree.base ? ` (base ${String(worktree.base).slice(0, 12)})` : "";
+    return `${worktree.branch ?? "?"} · ${files} +${d.insertions ?? 0} -${
+      d.deletions ?? 0
+    } · ${commit}${base}`;
+  }
+
   function nodePanel(model, node) {
     const s = node.started ?? {};
     const f = node.finished ?? {};
@@ -52,10 +63,7 @@ globalThis.OdwPanels = (page) => {
             secs(node.finishedAt)
           }`,
         ),
-        field(
-          "worktree",
-          worktree ? `${worktree.branch ?? ""} ${worktree.diffStat ?? ""}`.trim() : undefined,
-        ),
+        field("worktree", worktree ? worktreeText(worktree) : undefined),
         field("files changed", Array.isArray(f.filesChanged) ? f.filesChanged.join(", ") : undefined),
       ),
       f.error
