@@ -12,6 +12,10 @@
  *    and hashes the embedded assets, and the median of 5 more), file size, and — when Chromium and
  *    playwright-core are installed — time to first render of the page (the page's own clock from
  *    navigation start to the graph drawn) and to list the 1000 runs of the fan-out's group.
+ * 5. The pandacode backend (bench/pandacode_overhead.ts): per-node overhead in-process and as a process
+ *    per node against calling the scripted server directly; wall and RSS with 16 nodes in flight.
+ * 6. What each runtime sends per node (bench/runtime_tokens.ts): requests, bytes and prompt tokens for a
+ *    12-node fan-out + synthesis, side by side with Claude Code's own runtime (needs the pinned CLIs).
  *
  * Targets (2-core machine): whole fan-out < 1.5 s, overhead < 1 ms/agent, RSS < 200 MB, hello < 300 ms,
  * resume of 1000 finished nodes < 1 s with 0 executor calls, report write < 1 s, file < 8 MB, first
@@ -24,6 +28,10 @@ import { MockBackend } from "../src/backends/mock.ts";
 import { Scheduler } from "../src/engine/scheduler.ts";
 import { writeRunReport } from "../src/report/write.ts";
 import { browserAvailable, waitFor, withPage } from "../tests/_support/browser.ts";
+import { cachedCli } from "../tests/_support/prereq.ts";
+import { pandacodeOverhead } from "./pandacode_overhead.ts";
+import { runtimeTokens } from "./runtime_tokens.ts";
+import { median } from "./support.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const AGENTS = 1000;
@@ -129,7 +137,6 @@ async function reportFigures(runDir: string): Promise<void> {
   }, 60_000);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 
 const work = await Deno.makeTempDir({ prefix: "odw-bench-" });
@@ -180,6 +187,9 @@ try {
   console.log(`  executor calls         ${resume.executorCalls}   (target 0; ${resume.reused} reused)`);
   console.log(`  journal per node       ${resume.bytesPerNode.toFixed(0)} bytes (original run)`);
   await reportFigures(String(result.runDir));
+  await pandacodeOverhead();
+  if (cachedCli("claude") && cachedCli("codex")) await runtimeTokens();
+  else console.log("runtime traffic: skipped, the pinned CLIs are missing (scripts/install-test-deps)");
 } finally {
   await Deno.remove(work, { recursive: true });
 }

@@ -15,7 +15,16 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { Executor, ExecutorContext, ExecutorOutcome, Task } from "../executor.ts";
 import { emptyUsage, type NodeError, nodeError } from "../../src/common/contract.ts";
-import { costOf, findProvider, providerBaseUrl, providerKey, PROVIDERS } from "./providers.ts";
+import {
+  costOf,
+  DEFAULT_PROVIDER,
+  findProvider,
+  providerBaseUrl,
+  providerKey,
+  PROVIDERS,
+} from "./providers.ts";
+
+export { DEFAULT_PROVIDER };
 import { Workspace } from "./jail.ts";
 import { buildTools } from "./tools.ts";
 import { compileTaskSchema, type SchemaValidator, submitTool } from "./submit.ts";
@@ -24,9 +33,6 @@ import { DEFAULT_MAX_STEPS, runLoop } from "./loop.ts";
 import { systemPrompt } from "./prompt.ts";
 import { errorText } from "./errors.ts";
 import { abortStatus } from "../../src/common/abort.ts";
-
-/** The provider used when the task names none. */
-export const DEFAULT_PROVIDER = "deepseek";
 
 /** Tuning for {@link runBamboo} (tests shorten the retry waits or the step limit). */
 export interface BambooOptions {

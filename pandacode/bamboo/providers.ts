@@ -182,6 +182,9 @@ export const PROVIDERS: readonly ProviderInfo[] = [
   },
 ];
 
+/** The provider bamboo uses when the task names none. */
+export const DEFAULT_PROVIDER = "deepseek";
+
 /** Looks a provider up by id (case-insensitive); undefined when unknown. */
 export function findProvider(id: string): ProviderInfo | undefined {
   const wanted = id.toLowerCase();

@@ -1,6 +1,8 @@
 /**
  * The task's abort signal: aborted with reason `"timeout"` when `--timeout` elapses, or
- * `"cancelled"` on SIGINT/SIGTERM. Also {@link settleWithGrace}, which waits for the executor but
+ * `"cancelled"` on SIGINT/SIGTERM — or, for a task run inside another program (odw's in-process
+ * backend), when that program's signal aborts (its reason kept: `timeout` or `cancelled`), without
+ * touching the process's signal handlers. Also {@link settleWithGrace}, which waits for the executor but
  * gives up a grace period after the abort, so a report is printed even if an executor hangs.
  *
  * @example
@@ -11,6 +13,7 @@
  * ```
  * @module
  */
+import { abortStatus } from "../../src/common/abort.ts";
 
 /** Why the task was aborted. */
 export type AbortReason = "timeout" | "cancelled";
@@ -28,14 +31,22 @@ export interface TaskAbort {
 
 const OS_SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
 
-/** Starts the timeout (when given) and listens for SIGINT/SIGTERM. */
-export function startTaskAbort(timeoutMs?: number): TaskAbort {
+/**
+ * Starts the timeout (when given) and listens for SIGINT/SIGTERM, or, when `outer` is given, follows
+ * that signal instead of the OS signals.
+ */
+export function startTaskAbort(timeoutMs?: number, outer?: AbortSignal): TaskAbort {
   const controller = new AbortController();
   let received: Deno.Signal | null = null;
   const timer = timeoutMs === undefined
     ? undefined
     : setTimeout(() => controller.abort("timeout" satisfies AbortReason), timeoutMs);
-  const handlers = OS_SIGNALS.map((sig) => {
+  const follow = () => {
+    if (outer && !controller.signal.aborted) controller.abort(abortStatus(outer) satisfies AbortReason);
+  };
+  if (outer?.aborted) follow();
+  else outer?.addEventListener("abort", follow, { once: true });
+  const handlers = (outer ? [] : OS_SIGNALS).map((sig) => {
     const handler = () => {
       if (controller.signal.aborted) return;
       received = sig;
@@ -50,6 +61,7 @@ export function startTaskAbort(timeoutMs?: number): TaskAbort {
     osSignal: () => received,
     dispose() {
       if (timer !== undefined) clearTimeout(timer);
+      outer?.removeEventListener("abort", follow);
       for (const { sig, handler } of handlers) Deno.removeSignalListener(sig, handler);
     },
   };

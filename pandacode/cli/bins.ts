@@ -11,6 +11,7 @@
  */
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { type NodeError, nodeError } from "../../src/common/contract.ts";
+import { isExecutableFile } from "../../src/common/process.ts";
 
 /** The CLI-driven runtimes. */
 export type CliName = "codex" | "claude";
@@ -25,16 +26,6 @@ export const CLI_INFO: Record<CliName, { envVar: string; npmPackage: string }> =
 export type CliLookup =
   | { path: string; source: "env" | "PATH"; problem?: undefined }
   | { path: null; source: null; problem: string };
-
-/** True when `path` is a regular file (after symlinks) with an execute bit. */
-export function isExecutableFile(path: string): boolean {
-  try {
-    const info = Deno.statSync(path);
-    return info.isFile && (info.mode === null || (info.mode & 0o111) !== 0);
-  } catch {
-    return false;
-  }
-}
 
 /** Searches `PATH` in `env` for an executable called `name`. */
 export function searchPath(name: string, env: Record<string, string | undefined>): string | null {

@@ -2,7 +2,8 @@
  * filesChanged: which files under the task's `--cwd` were created, modified or deleted while it ran.
  *
  * The tree is snapshotted before and after the task (path → kind, size, mtime, plus a content hash
- * of small files so same-size same-mtime edits are still caught), skipping `.git` and `node_modules`.
+ * of small files so same-size same-mtime edits are still caught), skipping `.git`, `node_modules` and
+ * `.odw` (odw's run records, which odw writes while its nodes run in the same directory).
  * The walk is deterministic (sorted) and capped; a capped snapshot is marked `truncated`.
  *
  * @example
@@ -16,7 +17,7 @@
 import { createHash } from "node:crypto";
 
 /** Directory names never walked into. */
-export const SKIPPED_NAMES: ReadonlySet<string> = new Set([".git", "node_modules"]);
+export const SKIPPED_NAMES: ReadonlySet<string> = new Set([".git", "node_modules", ".odw"]);
 /** Default cap on the number of files one snapshot records. */
 export const DEFAULT_MAX_FILES = 50_000;
 /** Files up to this size are hashed. */

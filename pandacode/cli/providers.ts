@@ -1,6 +1,7 @@
 /**
  * `pandacode providers [--json]`: bamboo's providers table with the base URL in effect (after the
- * provider's env override), key variable(s), default model, prices, and whether a key is set.
+ * provider's env override), key variable(s), default model, prices, and whether a key is set; the
+ * text listing ends with the models the codex and claude CLIs use by default, with their list prices.
  * Key values are never printed.
  *
  * @example
@@ -11,6 +12,7 @@
  * @module
  */
 import { type Prices, providerBaseUrl, providerKey, PROVIDERS } from "../bamboo/providers.ts";
+import { cliModelPrices } from "../runtimes.ts";
 import { parseListArgs } from "./args.ts";
 import { writeStdout } from "./io.ts";
 import { PROVIDERS_HELP } from "./usage.ts";
@@ -59,7 +61,11 @@ export function providersText(rows: ProviderRow[]): string {
       `  prices:        ${priceText(r.prices)}`,
     ].join("\n")
   );
-  return `${lines.join("\n\n")}\n\nbamboo uses deepseek when --provider is not given.\n`;
+  const cli = cliModelPrices().map((m) => `  ${m.runtime}: ${m.model} — ${priceText(m.prices)}`);
+  return `${lines.join("\n\n")}\n\nbamboo uses deepseek when --provider is not given.\n\n` +
+    `codex and claude without --model use their CLI's default (the pinned CLIs: list prices):\n${
+      cli.join("\n")
+    }\n`;
 }
 
 /** `pandacode providers …`: returns the exit code. */

@@ -10,8 +10,14 @@
  */
 import { resolve } from "node:path";
 import { parseDuration } from "../../src/common/duration.ts";
-import { findProvider, type ProviderInfo, providerKey, PROVIDERS } from "../bamboo/providers.ts";
-import type { Effort } from "../../src/common/contract.ts";
+import {
+  DEFAULT_PROVIDER,
+  findProvider,
+  type ProviderInfo,
+  providerKey,
+  PROVIDERS,
+} from "../bamboo/providers.ts";
+import { type Effort, EFFORTS } from "../../src/common/contract.ts";
 import type { Task } from "../executor.ts";
 import { type Runtime, RUNTIMES } from "../../src/common/contract.ts";
 import type { RunFlags } from "./args.ts";
@@ -21,10 +27,10 @@ import { loadSchema } from "./schema.ts";
 import { UsageError } from "./usage.ts";
 
 /** Provider bamboo uses when `--provider` is not given. */
-export const DEFAULT_BAMBOO_PROVIDER = "deepseek";
+export const DEFAULT_BAMBOO_PROVIDER = DEFAULT_PROVIDER;
 
-/** Values accepted by `--effort`. */
-export const EFFORTS: readonly Effort[] = ["low", "medium", "high", "xhigh", "max"];
+/** Values accepted by `--effort` (the contract's). */
+export { EFFORTS };
 
 function checkRuntime(value: string | undefined): Runtime {
   if (value === undefined) throw new UsageError("missing --runtime (codex, claude or bamboo)");

@@ -22,7 +22,7 @@ import { resolveTask } from "./resolve.ts";
 import { RUN_HELP } from "./usage.ts";
 
 /** Loads only the chosen runtime's executor (keeps startup fast: bamboo pulls in the AI SDK). */
-async function loadExecutor(runtime: Runtime): Promise<Executor> {
+export async function loadExecutor(runtime: Runtime): Promise<Executor> {
   switch (runtime) {
     case "codex":
       return (await import("../executors/codex.ts")).codexExecutor;
@@ -53,23 +53,40 @@ export function heartbeat(everyMs = 1000): () => void {
   };
 }
 
-/**
- * Runs the task and returns its report (never throws for executor failures). `activity` is called on
- * every sign of life of the runtime.
- */
+/** How {@link executeTask} is embedded: the standalone CLI uses the defaults. */
+export interface ExecuteOptions {
+  /** Time the executor gets to wind down after an abort (default 3 s). */
+  graceMs?: number;
+  /**
+   * Abort from the embedding program (odw's in-process backend): followed instead of SIGINT/SIGTERM,
+   * whose handlers are then left alone. Its reason decides `timeout` or `cancelled`.
+   */
+  signal?: AbortSignal;
+  /** Where the runtime's log lines and pandacode's diagnostics go (default: stderr). */
+  log?: (line: string) => void;
+  /** Called on every sign of life of the runtime (an event, a step, an output line). */
+  activity?: () => void;
+}
+
+/** Runs the task and returns its report (never throws for executor failures). */
 export async function executeTask(
   task: Task,
   executor: Executor,
-  graceMs?: number,
-  activity?: () => void,
+  options: ExecuteOptions = {},
 ): Promise<Report> {
-  const abort = startTaskAbort(task.timeoutMs);
-  const before = snapshotTree(task.cwd);
+  // Timed from before the timeout starts, so a timed-out task never reports less than its limit.
   const started = performance.now();
+  const abort = startTaskAbort(task.timeoutMs, options.signal);
+  const emit = options.log ?? stderrLine;
+  const note = options.log ? (message: string) => emit(`pandacode: ${message}`) : diagnostic;
+  const before = snapshotTree(task.cwd);
   const ctx = {
-    activity,
     signal: abort.signal,
-    log: (message: string) => stderrLine(runtimeLogLine(task.runtime, message)),
+    log: (message: string) => {
+      options.activity?.();
+      emit(runtimeLogLine(task.runtime, message));
+    },
+    activity: options.activity,
   };
   let work: Promise<Awaited<ReturnType<Executor["run"]>>>;
   try {
@@ -77,20 +94,20 @@ export async function executeTask(
   } catch (error) {
     work = Promise.reject(error);
   }
-  const settled = await settleWithGrace(work, abort.signal, graceMs);
+  const settled = await settleWithGrace(work, abort.signal, options.graceMs);
   const durationMs = performance.now() - started;
   const abortReason = abort.reason();
   abort.dispose();
   if (settled.kind === "abandoned") {
-    diagnostic(`the ${task.runtime} runtime ignored the abort; reporting anyway`);
+    note(`the ${task.runtime} runtime ignored the abort; reporting anyway`);
   }
   const after = snapshotTree(task.cwd);
   if (before.truncated || after.truncated) {
-    diagnostic(`filesChanged may be incomplete: stopped listing files under ${task.cwd} at the cap`);
+    note(`filesChanged may be incomplete: stopped listing files under ${task.cwd} at the cap`);
   }
   const abortDetail = abortReason === "timeout"
     ? `timed out after ${formatTimeout(task.timeoutMs ?? 0)}`
-    : `cancelled by ${abort.osSignal() ?? "a signal"}`;
+    : `cancelled by ${abort.osSignal() ?? (options.signal ? "the caller" : "a signal")}`;
   return assembleReport({
     task,
     settled,
@@ -121,7 +138,9 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   const task = await resolveTask(flags, Deno.env.toObject());
   const executor = await loadExecutor(task.runtime);
-  const report = await executeTask(task, executor, undefined, flags.heartbeat ? heartbeat() : undefined);
+  const report = await executeTask(task, executor, {
+    activity: flags.heartbeat ? heartbeat() : undefined,
+  });
   if (flags.json) {
     await writeStdout(JSON.stringify(report) + "\n");
   } else {

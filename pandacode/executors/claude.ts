@@ -88,7 +88,10 @@ async function runOnce(
   ctx: ExecutorContext,
   prompt: string,
 ): Promise<RunResult> {
-  const stream = new ClaudeStream((d) => ctx.log(`claude: ${d}`));
+  const stream = new ClaudeStream(
+    (d) => ctx.log(`claude: ${d}`),
+    (name) => ctx.log(`claude: tool ${name}`),
+  );
   const bin = claudeBin(task);
   try {
     const res = await runProcess({

@@ -74,7 +74,11 @@ const RetryEventSchema = z.looseObject({
   error: z.string().nullish(),
 });
 
-const ContentBlockSchema = z.looseObject({ type: z.string(), text: z.string().optional() });
+const ContentBlockSchema = z.looseObject({
+  type: z.string(),
+  text: z.string().optional(),
+  name: z.string().optional(),
+});
 
 const AssistantEventSchema = z.looseObject({
   type: z.literal("assistant"),
@@ -110,8 +114,14 @@ export class ClaudeStream {
   /** Lines that were not JSON objects (e.g. stray output). */
   readonly unparsed: string[] = [];
 
-  /** `onRetry` is told about each API retry the CLI makes. */
-  constructor(private readonly onRetry?: (description: string) => void) {}
+  /**
+   * `onRetry` is told about each API retry the CLI makes; `onTool` about each tool the agent calls
+   * (its name), so a long session shows signs of life on stderr.
+   */
+  constructor(
+    private readonly onRetry?: (description: string) => void,
+    private readonly onTool?: (name: string) => void,
+  ) {}
 
   /** Feeds one stdout line. */
   push(line: string): void {
@@ -150,6 +160,9 @@ export class ClaudeStream {
     } else if (kind === "assistant") {
       const parsed = AssistantEventSchema.safeParse(event);
       if (!parsed.success || parsed.data.parent_tool_use_id) return;
+      for (const block of parsed.data.message.content) {
+        if (block.type === "tool_use") this.onTool?.(block.name ?? "?");
+      }
       const text = parsed.data.message.content.filter((b) => b.type === "text").map((b) => b.text ?? "")
         .join("");
       if (parsed.data.is_api_error_message) {

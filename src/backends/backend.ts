@@ -43,8 +43,22 @@ export interface TryResult {
 export interface Price {
   inputPerMTok: number;
   outputPerMTok: number;
+  /** Price of cache-hit input tokens, when discounted. */
+  cachedInputPerMTok?: number;
   /** ISO date of the price table. */
   asOf: string;
+  /** Where the price was read. */
+  source?: string;
+  /** What the numbers mean when it is not obvious (list price, tier, …). */
+  note?: string;
+}
+
+/** What a backend uses for a runtime when a node names no provider or model. */
+export interface RoutingDefaults {
+  provider: string | null;
+  model: string | null;
+  /** Where the default comes from, for people (e.g. "the claude CLI's own default"). */
+  note: string;
 }
 
 /** Something that runs one node try. Implementations must honour `signal` (abort → `cancelled`). */
@@ -58,4 +72,11 @@ export interface Backend {
   run(request: NodeRequest, signal: AbortSignal, onActivity?: () => void): Promise<TryResult>;
   /** The price that applies to a node with this routing (null when unknown); for cost ceilings. */
   priceOf?(routing: Pick<NodeRequest, "runtime" | "provider" | "model">): Price | null;
+  /**
+   * What the backend uses for `runtime` when a node names no provider or model (the last routing
+   * source), or null when it has no defaults for it.
+   */
+  routingDefaults?(runtime: string, provider?: string): RoutingDefaults | null;
+  /** How the backend runs nodes, for the run header and the journal (e.g. `in-process`). */
+  readonly detail?: string;
 }

@@ -7,14 +7,11 @@
  * @module
  */
 import { basename, resolve } from "node:path";
-import type { Backend } from "../backends/backend.ts";
-import { MockBackend } from "../backends/mock.ts";
 import { jsonForTerminal, terminalLine, terminalText } from "../common/terminal_text.ts";
 import { executeRun, type RunOutcome } from "../engine/run.ts";
 import { recordRefusal } from "../engine/run_dir.ts";
 import { defaultConcurrency } from "../engine/scheduler.ts";
 import { analyzeScript } from "../script/analyze.ts";
-import { ConfigError, loadConfig, type OdwConfig } from "../engine/config.ts";
 import { parseCommandArgs } from "./argv.ts";
 import { durationFlag, GUARDRAIL_FLAGS, GUARDRAIL_HELP, guardrailOptions } from "./exec_guardrails.ts";
 import { summaryLine } from "./summary.ts";
@@ -36,6 +33,8 @@ import {
 } from "./exec_resume.ts";
 import { EXIT_INTERRUPTED, stopOnSignals } from "./signals.ts";
 import { REPLAY_HELP, RESUME_HELP } from "./resume_help.ts";
+import { EXEC_ROUTING_HELP, EXEC_ROUTING_OPTIONS, setupExec } from "./exec_setup.ts";
+import { dryRunPlan, dryRunText } from "./dry_run.ts";
 
 /** Help text of `odw exec`. */
 export const EXEC_HELP = `Usage: odw exec <script.js> [options]   (or --script <path>)
@@ -45,7 +44,7 @@ Runs a workflow script on a backend and prints its result.
 Options:
   --args <json>            the workflow's args (JSON); absent means undefined
   --args-file <file>       read args JSON from a file
-  --backend <name>         mock (default)
+${EXEC_ROUTING_HELP}
   --mock-scenario <file>   script the mock backend's replies (see README "Mock scenarios")
   --concurrency <n>        global cap on agents running at once (default ${defaultConcurrency()})
   --budget <tokens>        hard ceiling on output tokens for the whole run
@@ -67,7 +66,7 @@ const EXEC_OPTIONS = {
   script: { type: "string" },
   args: { type: "string" },
   "args-file": { type: "string" },
-  backend: { type: "string", default: "mock" },
+  ...EXEC_ROUTING_OPTIONS,
   "mock-scenario": { type: "string" },
   concurrency: { type: "string" },
   budget: { type: "string" },
@@ -167,12 +166,21 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
   const concurrency = positiveInt(values.concurrency, "--concurrency") ?? defaultConcurrency();
   const budget = positiveInt(values.budget, "--budget") ?? null;
   const timeoutMs = durationFlag(values.timeout, "--timeout");
-  const config = await loadConfigOrUsage(Deno.cwd());
-  const guardrails = guardrailOptions(values, config);
-  const backend = mode === "replay" ? NO_BACKEND : await makeBackend(values.backend, values["mock-scenario"]);
-  await makeRunsDir(runsDir);
+  const setup = await setupExec(
+    values,
+    Deno.env.toObject(),
+    Deno.cwd(),
+    mode === "replay" ? NO_BACKEND : undefined,
+  );
+  const guardrails = guardrailOptions(values, setup.config);
+  const backend = setup.backend;
+  if (!values["dry-run"]) await makeRunsDir(runsDir);
 
   const analysis = analyzeScript(source);
+  if (!analysis.ok && values["dry-run"]) {
+    console.error(terminalText(analysis.error));
+    return EXIT.refused;
+  }
   if (!analysis.ok) {
     // As the built-in's tool reports a script its engine cannot compile.
     const error = analysis.error.startsWith("SyntaxError:")
@@ -183,6 +191,13 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
     return EXIT.refused;
   }
 
+  const router = setup.router(analysis.meta.phases);
+  if (values["dry-run"]) {
+    const plan = dryRunPlan(analysis.meta.name, analysis.callSites, router, backend);
+    console.log(values.json ? jsonForTerminal(plan) : terminalText(dryRunText(plan)));
+    return 0;
+  }
+  if (!values.json && !values.quiet) console.error(terminalText(setup.header(router)));
   const progress = progressFor(values.quiet);
   const cancel = new AbortController();
   const signals = stopOnSignals(cancel);
@@ -199,6 +214,8 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
       args,
       hasArgs,
       backend,
+      backendDetail: backend.detail,
+      router,
       concurrency,
       budget,
       ...guardrails,
@@ -257,27 +274,6 @@ async function makeRunsDir(runsDir: string): Promise<void> {
   }
 }
 
-/** `.odw/config.json` of the project, or a one-line UsageError naming the bad key. */
-async function loadConfigOrUsage(projectDir: string): Promise<OdwConfig> {
-  try {
-    return await loadConfig(projectDir);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-
-async function makeBackend(name: string, scenarioPath: string | undefined): Promise<Backend> {
-  if (name !== "mock") throw new UsageError(`unknown backend "${name}" (available: mock)`);
-  if (scenarioPath === undefined) return new MockBackend();
-  try {
-    const { loadScenario } = await import("../backends/mock_scenario.ts");
-    return new MockBackend(await loadScenario(scenarioPath));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
 /**
  * Prints the outcome: JSON on stdout with `--json`, else result on stdout and a summary on stderr, with
  * the report's path.
@@ -305,6 +301,7 @@ function report(
       durationMs: outcome.durationMs,
       runDir: outcome.runDir,
       report: reportPath,
+      nodes: outcome.nodes ?? [],
       ...(resumed ? { resume: resumed } : {}),
     }));
     return;

@@ -3,14 +3,15 @@
  * running / done / failed, tokens and cost so far; a progress bar for the current fan-out (the call site
  * with the latest queued agents: done/total); the running nodes (label, runtime/model, elapsed). Log
  * lines — failures among them, in red — are printed above it as they happen. Anything else gets plain
- * lines (logs, phase changes, node failures). Both show the branch each worktree node left its changes
- * on. `--quiet` uses {@link silentProgress}. `NO_COLOR` turns colour off. Text from the run is shown
- * with its control characters escaped (`terminal_text.ts`).
+ * lines (logs, phase changes, node failures, and the first node started on each routing). Both show the
+ * branch each worktree node left its changes on. `--quiet` uses {@link silentProgress}. `NO_COLOR` turns
+ * colour off. Text from the run is shown with its control characters escaped (`terminal_text.ts`).
  *
  * @module
  */
 import { terminalLine, terminalText } from "../common/terminal_text.ts";
-import type { RunEvent } from "../engine/events.ts";
+import type { NodeStartedEvent, RunEvent } from "../engine/events.ts";
+import { routingLabel } from "../engine/routing.ts";
 
 /** Receives run events and shows them. */
 export interface Progress {
@@ -40,14 +41,26 @@ export function worktreeLine(event: RunEvent): string | null {
   return `▸ worktree ${terminalLine(branch)}: ${files} +${d.insertions} -${d.deletions}`;
 }
 
+/** The routing label of a started node, or null when it has no runtime (the mock without routing). */
+function startedRouting(event: NodeStartedEvent): string | null {
+  return event.routing?.runtime === undefined ? null : terminalLine(routingLabel(event.routing));
+}
+
 /** Plain-line progress for pipes and CI logs. */
 export function plainProgress(write: (text: string) => void = writeStderr): Progress {
+  const seen = new Set<string>();
   return {
     onEvent(event) {
       const worktree = worktreeLine(event);
       if (event.type === "log") write(`${terminalText(event.message)}\n`);
       else if (event.type === "phase") write(`▸ phase: ${terminalLine(event.title)}\n`);
       else if (worktree) write(`${worktree}\n`);
+      else if (event.type === "node.started") {
+        const routing = startedRouting(event);
+        if (routing === null || seen.has(routing)) return;
+        seen.add(routing);
+        write(`▸ on ${routing}: ${terminalLine(event.label)}\n`);
+      }
     },
     close() {},
   };
@@ -174,9 +187,8 @@ class TtyState {
         return true;
       }
       case "node.started": {
-        const routing = (event as { routing?: { runtime?: string; model?: string } }).routing;
-        const runtime = routing?.runtime ?? event.options.runtime;
-        const model = routing?.model ?? event.options.model;
+        const runtime = event.routing?.runtime ?? event.options.runtime;
+        const model = event.routing?.model ?? event.options.model;
         const route = [runtime, model].filter(Boolean).join("/");
         this.running.set(event.seq, { label: event.label, route, since: performance.now() });
         return true;

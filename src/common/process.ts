@@ -52,6 +52,16 @@ export function killLiveGroups(sig: Deno.Signal = "SIGKILL"): number {
   return liveGroups.size;
 }
 
+/** True when `path` is a regular file (after symlinks) with an execute bit. */
+export function isExecutableFile(path: string): boolean {
+  try {
+    const info = Deno.statSync(path);
+    return info.isFile && (info.mode === null || (info.mode & 0o111) !== 0);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Kills a process group, ignoring "no such process". While the leader may still be running (not yet
  * reaped), a failed group kill falls back to the leader itself; once it has been reaped

@@ -19,6 +19,7 @@ import type { Budget } from "./budget.ts";
 import { nowIso, type RunEvent } from "./events.ts";
 import type { NodeKeys } from "./node_key.ts";
 import type { Dispatcher } from "./dispatch.ts";
+import type { ResolvedRouting, Router, Routing } from "./routing.ts";
 import {
   compileSchema,
   InvalidSchemaError,
@@ -32,6 +33,8 @@ export { SCHEMA_TRIES } from "./node_runner.ts";
 /** What a node needs from its run. */
 export interface NodeContext {
   dispatcher: Dispatcher;
+  /** Resolves each node's runtime/provider/model/effort/timeout before its key and dispatch. */
+  router: Router;
   budget: Budget;
   /** The `--max-cost` ceiling, when the run has one. */
   cost?: CostCeiling;
@@ -111,6 +114,50 @@ function retriesOption(options: AgentCallOptions): number | undefined {
 }
 
 /**
+ * The node's request: its routing resolved (every source), its key, label and options. The key hashes
+ * the routing the node was resolved to, not the options as written, so a resume under another
+ * `--model` or config re-runs exactly the nodes whose routing changed.
+ */
+function nodeSpecOf(
+  ctx: NodeContext,
+  { prompt, options, scope }: AgentRequestMessage,
+  limits: Pick<Routing, "timeoutMs" | "stallTimeoutMs" | "retries">,
+): { spec: NodeSpec; routing: ResolvedRouting } {
+  const routing = ctx.router.resolve({
+    runtime: options.runtime,
+    provider: options.provider,
+    model: options.model,
+    effort: options.effort as Effort | undefined,
+    ...limits,
+  }, options.phase);
+  const { chosen } = routing;
+  const keyed: AgentCallOptions = {
+    ...options,
+    runtime: chosen.runtime,
+    provider: chosen.provider,
+    model: chosen.model,
+    effort: chosen.effort,
+  };
+  const spec: NodeSpec = {
+    key: ctx.keys.next(prompt, keyed, scope),
+    prompt,
+    label: nodeLabel(prompt, options),
+    phase: options.phase,
+    schema: options.schema,
+    model: chosen.model,
+    effort: chosen.effort,
+    runtime: chosen.runtime,
+    provider: chosen.provider,
+    isolation: options.isolation === "worktree" ? "worktree" : undefined,
+    agentType: options.agentType,
+    timeoutMs: chosen.timeoutMs,
+    stallTimeoutMs: chosen.stallTimeoutMs,
+    retries: chosen.retries,
+  };
+  return { spec, routing };
+}
+
+/**
  * Runs one agent request to its final value. Rejects (the script's `agent()` throws) only for
  * programming errors; a failed agent resolves to `null`.
  */
@@ -134,22 +181,7 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     const refusal = await schemaRefusal(options.schema);
     if (refusal) throw telemetrySafeError(refusal);
   }
-  const spec: NodeSpec = {
-    key: ctx.keys.next(prompt, options, scope),
-    prompt,
-    label: nodeLabel(prompt, options),
-    phase: options.phase,
-    schema: options.schema,
-    model: options.model,
-    effort: options.effort as Effort | undefined,
-    runtime: options.runtime,
-    provider: options.provider,
-    isolation: options.isolation === "worktree" ? "worktree" : undefined,
-    agentType: options.agentType,
-    timeoutMs,
-    stallTimeoutMs,
-    retries,
-  };
+  const { spec, routing } = nodeSpecOf(ctx, req, { timeoutMs, stallTimeoutMs, retries });
   const site = callSiteOf(req.site);
   if (site) spec.site = scope ? { ...site, file: basename(scope) } : site;
   const node = {
@@ -186,7 +218,15 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
           stopContending();
         }
       },
-      started: () => ctx.emit({ type: "node.started", ts: nowIso(), ...node, prompt, options }),
+      started: () =>
+        ctx.emit({
+          type: "node.started",
+          ts: nowIso(),
+          ...node,
+          prompt,
+          options,
+          routing: { ...routing.shown, sources: routing.sources },
+        }),
     });
   } finally {
     stopContending();
@@ -205,6 +245,9 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     label: spec.label,
     ...result,
     costUsd: cost,
+    runtime: result.runtime ?? routing.shown.runtime,
+    provider: result.provider !== undefined ? result.provider : routing.shown.provider,
+    model: result.model !== undefined ? result.model : routing.shown.model,
   });
   return result.value;
 }

@@ -8,6 +8,12 @@ import type { NodeError, NodeStatus, Usage, WorktreeResult } from "../common/con
 import type { AgentCallOptions, CallSiteRef } from "../protocol.ts";
 import type { RunOwner } from "../records/owner.ts";
 import type { CallSite } from "../script/types.ts";
+import type { ResolvedRouting, Routing } from "./routing.ts";
+
+/** A node's routing as journaled: what will run, and where each field came from. */
+export interface JournaledRouting extends Routing {
+  sources: ResolvedRouting["sources"];
+}
 
 /** Final status of a run (`cancelled`: stopped by SIGINT/SIGTERM or `odw cancel`). */
 export type RunStatus = "completed" | "failed" | "refused" | "cancelled";
@@ -21,6 +27,10 @@ export interface RunStartedEvent {
   scriptPath: string;
   args?: unknown;
   backend: string;
+  /** How the backend runs nodes, e.g. `in-process` or `process /usr/local/bin/pandacode`. */
+  backendDetail?: string;
+  /** The routing of a node that sets nothing itself (config defaults, command line, backend defaults). */
+  routing?: JournaledRouting;
   concurrency: number;
   budget: number | null;
   /** The process running it (pid + start time), so `odw runs` can tell `running` from `dead`. */
@@ -86,6 +96,8 @@ export interface NodeStartedEvent {
   options: AgentCallOptions;
   /** Where the script called `agent()` (line and column; `file`: the child workflow's), when known. */
   site?: CallSiteRef & { file?: string };
+  /** The node's resolved runtime/provider/model/effort/timeout and their sources. */
+  routing?: JournaledRouting;
 }
 
 /** `node.finished`: an agent node's final outcome (after schema retries). */
@@ -103,7 +115,7 @@ export interface NodeFinishedEvent {
   durationMs: number;
   attempts: number;
   error?: NodeError;
-  /** The routing that actually ran (as the executor reported it). */
+  /** The runtime, provider and model that ran (as the backend reported them). */
   runtime?: string;
   provider?: string | null;
   model?: string | null;

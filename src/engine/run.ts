@@ -22,6 +22,8 @@ import { Journal } from "./journal.ts";
 import { createRunDir, writeResult } from "./run_dir.ts";
 import { type NodeOptions, nodeVerdict, setUpNodes } from "./run_nodes.ts";
 import type { NodeCounts, RouteTotals } from "./run_totals.ts";
+import { NodeLedger, type NodeSummary } from "./node_ledger.ts";
+import type { Router } from "./routing.ts";
 
 /** Everything a run needs. The script must already have passed the static checks. */
 export interface RunOptions extends NodeOptions {
@@ -34,6 +36,8 @@ export interface RunOptions extends NodeOptions {
   name: string;
   args?: unknown;
   hasArgs: boolean;
+  /** How the backend runs nodes, for the journal (e.g. `in-process`). */
+  backendDetail?: string;
   /** Whole-run timeout in milliseconds. */
   timeoutMs?: number;
   /** Root of run records (`.odw/runs`). */
@@ -68,6 +72,8 @@ export interface RunOutcome {
   /** Tokens and cost per runtime/model. */
   byModel: RouteTotals[];
   durationMs: number;
+  /** One line per finished node: label, phase, status, routing that ran, usage, cost, duration. */
+  nodes?: NodeSummary[];
 }
 
 /** Log lines longer than this keep their first and last 5000 characters, as the built-in keeps them. */
@@ -89,14 +95,22 @@ export function errorLine(error: WireError): string {
   return text.split("\n")[0];
 }
 
+/** The run's default routing as `run.started` records it. */
+function journaledDefaults(router: Router) {
+  const { shown, sources } = router.defaultRouting();
+  return { ...shown, sources };
+}
+
 /** Runs a checked workflow script to its end. Never throws for workflow errors. */
 export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
   const { runId, runDir } = await createRunDir(opts.runsDir, opts.source);
   const journal = await Journal.open(`${runDir}/journal.jsonl`);
   const logs: string[] = [];
+  const ledger = new NodeLedger();
   const emit = (event: RunEvent) => {
     journal.append(event);
+    ledger.onEvent(event);
     opts.onEvent?.(event);
     return journal.synced();
   };
@@ -117,6 +131,8 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     scriptPath: opts.scriptPath,
     args: opts.hasArgs ? opts.args : undefined,
     backend: opts.backend.name,
+    ...(opts.backendDetail ? { backendDetail: opts.backendDetail } : {}),
+    routing: journaledDefaults(ctx.router),
     concurrency: opts.concurrency,
     budget: opts.budget,
     owner: currentOwner(),
@@ -254,6 +270,7 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     costUsd: totals.costUsd,
     byModel: totals.routes,
     durationMs: Math.round(performance.now() - started),
+    nodes: ledger.nodes(),
   };
   emit({
     type: "run.finished",

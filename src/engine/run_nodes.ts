@@ -16,6 +16,7 @@ import { LocalDispatcher } from "./local.ts";
 import { NodeKeys } from "./node_key.ts";
 import { NodeRunner, type RunnerPolicy } from "./node_runner.ts";
 import { RunTotals } from "./run_totals.ts";
+import { Router } from "./routing.ts";
 import { Scheduler } from "./scheduler.ts";
 import { newRunId } from "./run_dir.ts";
 import { WorktreeIsolation } from "../git/worktree.ts";
@@ -35,6 +36,8 @@ export interface NodeOptions {
   dispatcher?: Dispatcher;
   /** Wraps the run's dispatcher (e.g. the resume cache in front of it). */
   decorate?: (inner: Dispatcher) => Dispatcher;
+  /** Resolves each node's routing (default: the script's own options only). */
+  router?: Router;
   /** Project directory: nodes run here. */
   projectDir: string;
   /** The run's id: names its worktree branches (`odw/<runId>/<node>`). */
@@ -67,6 +70,7 @@ export function setUpNodes(
   const dispatcher = opts.decorate ? opts.decorate(inner) : inner;
   const ctx: NodeContext = {
     dispatcher,
+    router: opts.router ?? new Router(),
     budget: new Budget(opts.budget),
     cost: opts.maxCostUsd === undefined ? undefined : new CostCeiling(opts.maxCostUsd),
     priceOf: (spec) => opts.backend.priceOf?.(spec) ?? null,

@@ -55,7 +55,13 @@ export function collectCallSites(source: string, program: Program): CallSite[] {
       optionsSource: optionsNode ? textOf(source, optionsNode) : null,
     };
     if (kind === "phase") currentPhase = first ? stringLiteral(first) : undefined;
-    const phase = kind === "agent" && optionsNode ? literalPhaseOption(optionsNode) : undefined;
+    if (kind === "agent" && optionsNode?.type === "ObjectExpression") {
+      const { literal, computed } = literalProperties(optionsNode);
+      site.literalOptions = literal;
+      if (computed.length > 0) site.computedOptions = computed;
+    }
+    const ownPhase = site.literalOptions?.phase;
+    const phase = typeof ownPhase === "string" ? ownPhase : undefined;
     if (phase ?? currentPhase) site.phase = phase ?? currentPhase;
     const label = kind === "agent" && optionsNode ? optionNode(optionsNode, "label") : undefined;
     if (label) site.labelSource = textOf(source, label);
@@ -110,8 +116,24 @@ function optionNode(node: Expression | SpreadElement, option: string): Node | un
   return value;
 }
 
-/** The literal `phase: "..."` of an options object, even when other options are computed. */
-function literalPhaseOption(node: Expression | SpreadElement): string | undefined {
-  const value = optionNode(node, "phase");
-  return value ? stringLiteral(value) : undefined;
+/**
+ * The properties of an options object whose values are literals, even when others are computed, and
+ * the names of the others (`...` for a spread or a computed key).
+ */
+function literalProperties(node: ObjectExpression): { literal: Record<string, unknown>; computed: string[] } {
+  const literal: Record<string, unknown> = {};
+  const computed: string[] = [];
+  for (const property of node.properties) {
+    if (property.type !== "Property" || property.computed || property.kind !== "init") {
+      computed.push("...");
+      continue;
+    }
+    const key = property.key;
+    const name = key.type === "Identifier" ? key.name : key.type === "Literal" ? key.value : undefined;
+    if (typeof name !== "string" || name === "__proto__") continue;
+    const value = evaluateLiteral(property.value, { jsonOnly: true });
+    if (value.ok) literal[name] = value.value;
+    else computed.push(name);
+  }
+  return { literal, computed };
 }

@@ -52,6 +52,13 @@ export interface CallSite {
   /** Source text of that options argument, or null when absent. */
   optionsSource: string | null;
   /**
+   * `agent` calls with an object literal as options: its properties whose values are literals, even
+   * when others are computed (e.g. `{ runtime: "codex", schema: FINDINGS }` gives `{ runtime: "codex" }`).
+   */
+  literalOptions?: Record<string, unknown>;
+  /** The options of such a call that are computed at run time (`...` for a spread or computed key). */
+  computedOptions?: string[];
+  /**
    * The phase the call belongs to when known statically: the call's own literal `phase` option, else
    * the title of the last literal `phase("...")` call before it in source order (a `phase()` call with
    * a computed title makes it unknown until the next literal one). A `phase` call carries its own title.

@@ -97,7 +97,47 @@ const CASES: Array<{ what: string; argv: string[]; stderr: RegExp }> = [
   {
     what: "unknown backend",
     argv: ["exec", "ok.js", "--backend", "gpt"],
-    stderr: /^odw: unknown backend "gpt" \(available: mock\)$/,
+    stderr: /^odw: unknown backend "gpt" \(available: mock, pandacode\)$/,
+  },
+  {
+    what: "unknown runtime",
+    argv: ["exec", "ok.js", "--runtime", "gpt"],
+    stderr: /^odw: --runtime: unknown runtime "gpt" \(use codex, claude, bamboo\)$/,
+  },
+  {
+    what: "bad --effort",
+    argv: ["exec", "ok.js", "--runtime", "bamboo", "--effort", "extreme"],
+    stderr: /^odw: --effort: invalid value "extreme" \(use low, medium, high, xhigh, max\)$/,
+  },
+  {
+    what: "bad --node-timeout",
+    argv: ["exec", "ok.js", "--node-timeout", "0s"],
+    stderr: /^odw: --node-timeout must be longer than zero, got "0s"$/,
+  },
+  {
+    what: "empty --model",
+    argv: ["exec", "ok.js", "--model", " "],
+    stderr: /^odw: --model needs a value$/,
+  },
+  {
+    what: "missing --pandacode executable",
+    argv: ["exec", "ok.js", "--pandacode", "./no-such-pandacode"],
+    stderr: /^odw: --pandacode \.\/no-such-pandacode: no such file$/,
+  },
+  {
+    what: "--pandacode that is not executable",
+    argv: ["exec", "ok.js", "--pandacode", "args.json"],
+    stderr: /^odw: --pandacode args\.json: not an executable file$/,
+  },
+  {
+    what: "--pandacode with the mock backend",
+    argv: ["exec", "ok.js", "--backend", "mock", "--pandacode", "args.json"],
+    stderr: /^odw: --pandacode needs --backend pandacode$/,
+  },
+  {
+    what: "--mock-scenario with the pandacode backend",
+    argv: ["exec", "ok.js", "--backend", "pandacode", "--mock-scenario", "typo.json"],
+    stderr: /^odw: --mock-scenario needs --backend mock$/,
   },
   {
     what: "mock scenario with an unknown key",
@@ -220,7 +260,22 @@ Deno.test("help and version exit 0; odw without a command prints usage and exits
     assert.match(help.stdout, /odw exec <script\.js>/);
     assert.equal(execHelp.code, 0);
     for (
-      const flag of ["--args", "--args-file", "--backend", "--concurrency", "--budget", "--timeout", "--json"]
+      const flag of [
+        "--args",
+        "--args-file",
+        "--backend",
+        "--pandacode",
+        "--runtime",
+        "--provider",
+        "--model",
+        "--effort",
+        "--node-timeout",
+        "--dry-run",
+        "--concurrency",
+        "--budget",
+        "--timeout",
+        "--json",
+      ]
     ) {
       assert.ok(execHelp.stdout.includes(flag), `exec --help lacks ${flag}`);
     }

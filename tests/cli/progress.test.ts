@@ -35,6 +35,7 @@ Deno.test("non-TTY progress: plain lines for phases, logs and node failures, the
     const lines = run.stderr.trimEnd().split("\n");
     assert.match(lines.at(-1)!, /^report: .*\.odw\/runs\/\d{8}-\d{6}-[0-9a-f]{6}\/report\.html$/);
     assert.deepEqual(lines.slice(0, -2), [
+      "odw: backend mock · default routing: none (each node's own options)",
       "▸ phase: Gather",
       "[flaky] failed: rate limited",
       "flaky gave null",

@@ -14,6 +14,7 @@
 import { join } from "node:path";
 import type { ExecutorContext, Task } from "../../pandacode/executor.ts";
 import { cachedCli } from "../_support/prereq.ts";
+import { claudeTestEnv } from "../_support/claude_env.ts";
 import {
   type AnthropicReply,
   type AnthropicServer,
@@ -41,14 +42,6 @@ export interface ClaudeSandbox {
   logs: string[];
 }
 
-function isRoot(): boolean {
-  try {
-    return Deno.uid() === 0;
-  } catch {
-    return false;
-  }
-}
-
 /** Runs `fn` with a fresh sandbox and removes everything afterwards. */
 export async function withClaudeSandbox(
   script: AnthropicReply[] | ((request: RecordedRequest, turn: number) => AnthropicReply),
@@ -66,16 +59,8 @@ export async function withClaudeSandbox(
     await Deno.mkdir(cwd);
     const marker = crypto.randomUUID();
     const env: Record<string, string> = {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: home,
-      CLAUDE_CONFIG_DIR: join(home, ".claude"),
-      ANTHROPIC_BASE_URL: server.url,
-      ANTHROPIC_API_KEY: "test-key",
-      DISABLE_AUTOUPDATER: "1",
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-      DISABLE_TELEMETRY: "1",
+      ...claudeTestEnv(home, server.url),
       PANDACODE_TEST_MARKER: marker,
-      ...(isRoot() ? { IS_SANDBOX: "1" } : {}),
       ...extraEnv,
     };
     const logs: string[] = [];

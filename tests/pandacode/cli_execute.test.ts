@@ -176,7 +176,7 @@ Deno.test("an executor that ignores the abort is abandoned after the grace perio
     const report = await executeTask(
       taskIn(dir, { timeoutMs: 100 }),
       { run: () => new Promise(() => {}) },
-      300,
+      { graceMs: 300 },
     );
     const elapsed = performance.now() - started;
     assert.equal(report.status, "timeout");

@@ -1,6 +1,6 @@
 /**
  * filesChanged detection (snapshot before/after): creations, edits (including same-size edits with
- * the mtime put back), deletions, symlink retargets, ignored `.git`/`node_modules`, and the cap.
+ * the mtime put back), deletions, symlink retargets, ignored `.git`/`node_modules`/`.odw`, and the cap.
  *
  * @module
  */
@@ -56,9 +56,10 @@ Deno.test("a same-size edit with the old mtime restored is caught by the content
   });
 });
 
-Deno.test(".git and node_modules are never walked; symlink retargets count", () => {
+Deno.test(".git, node_modules and .odw are never walked; symlink retargets count", () => {
   withTree((dir) => {
     write(dir, ".git/HEAD", "ref: refs/heads/main");
+    write(dir, ".odw/runs/r1/journal.jsonl", "{}\n");
     write(dir, "node_modules/pkg/index.js", "1");
     write(dir, "sub/.git/config", "x");
     write(dir, "target-a", "a");
@@ -69,6 +70,7 @@ Deno.test(".git and node_modules are never walked; symlink retargets count", () 
     write(dir, ".git/HEAD", "ref: refs/heads/other");
     write(dir, ".git/objects/ab/cdef", "blob");
     write(dir, "node_modules/pkg/index.js", "2");
+    write(dir, ".odw/runs/r1/journal.jsonl", "{}\n{}\n");
     write(dir, "sub/.git/config", "y");
     Deno.removeSync(`${dir}/link`);
     Deno.symlinkSync("target-b", `${dir}/link`);

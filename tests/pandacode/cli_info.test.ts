@@ -75,6 +75,14 @@ Deno.test("providers --json lists every provider, keySet, env base URL, and neve
   for (const p of PROVIDERS) assert.ok(text.stdout.includes(p.defaultModel), p.id);
   assert.match(text.stdout, /DEEPSEEK_API_KEY — set/);
   assert.match(text.stdout, /ZHIPU_API_KEY or ZAI_API_KEY or BIGMODEL_API_KEY — not set/);
+  assert.match(
+    text.stdout,
+    /\n {2}claude: claude-opus-5-5 — \$4 in \(cached \$0\.2\) \/ \$20 out per 1M, as of 2026-11-29\n/,
+  );
+  assert.match(
+    text.stdout,
+    /\n {2}codex: gpt-6\.1-sol — \$2 in \(cached \$0\.1\) \/ \$10 out per 1M, as of 2026-11-29\n/,
+  );
 });
 
 Deno.test("doctor reports a scripted claude's version and a bogus codex override as not found", async () => {

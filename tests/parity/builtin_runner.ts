@@ -17,6 +17,7 @@
  */
 import { dirname, join } from "node:path";
 import { cachedCli } from "../_support/prereq.ts";
+import { claudeTestEnv } from "../_support/claude_env.ts";
 import { type RecordedRequest, startAnthropicServer } from "../fixtures/anthropic_server.ts";
 import { anthropicReply, framedPrompt, type ReplyRule } from "./replies.ts";
 
@@ -60,14 +61,6 @@ export const SUBAGENT_MARKER = "You are a subagent spawned by a workflow orchest
 
 /** The user prompt the main loop receives; it only needs to be there. */
 const MAIN_PROMPT = "Run the parity workflow.";
-
-function isRoot(): boolean {
-  try {
-    return Deno.uid() === 0;
-  } catch {
-    return false;
-  }
-}
 
 function isSubagent(request: RecordedRequest): boolean {
   return JSON.stringify(request.body?.system ?? "").includes(SUBAGENT_MARKER);
@@ -171,17 +164,10 @@ export async function runBuiltin(script: string, opts: BuiltinOptions = {}): Pro
       await Deno.writeTextFile(join(cwd, relative), content);
     }
     const env: Record<string, string> = {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: home,
+      ...claudeTestEnv(home, server.url),
       CLAUDE_CONFIG_DIR: configDir,
       CLAUDE_CODE_TMPDIR: tmp,
-      ANTHROPIC_BASE_URL: server.url,
-      ANTHROPIC_API_KEY: "test-key",
       CLAUDE_CODE_WORKFLOWS: "1",
-      DISABLE_AUTOUPDATER: "1",
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-      DISABLE_TELEMETRY: "1",
-      ...(isRoot() ? { IS_SANDBOX: "1" } : {}),
     };
     const killer = new AbortController();
     const timer = setTimeout(() => killer.abort(), opts.timeoutMs ?? 60_000);

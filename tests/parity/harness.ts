@@ -43,6 +43,26 @@ export function workflowScript(body: string, name = "parity"): string {
   return `export const meta = { name: ${JSON.stringify(name)}, description: "parity probe" };\n${body}\n`;
 }
 
+/** The outcome an `odw exec --json` process printed (throws, with its output, when it printed none). */
+export function odwOutcome(run: { code: number; stdout: string; stderr: string; ms: number }): OdwParityRun {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(run.stdout.trim());
+  } catch {
+    throw new Error(`odw exited ${run.code} without --json output\n${run.stderr}\n${run.stdout}`);
+  }
+  return {
+    status: String(json.status),
+    result: json.result ?? null,
+    error: (json.error as string | null | undefined) ?? null,
+    logs: (json.logs as string[] | undefined) ?? [],
+    agentCount: Number(json.agentCount ?? 0),
+    code: run.code,
+    stderr: run.stderr,
+    ms: run.ms,
+  };
+}
+
 /** Runs `script` with `odw exec --json --quiet` on the mock backend in a temporary project. */
 export async function runOdw(script: string, opts: OdwParityOptions = {}): Promise<OdwParityRun> {
   const dir = await Deno.makeTempDir({ prefix: "odw-parity-" });
@@ -57,22 +77,7 @@ export async function runOdw(script: string, opts: OdwParityOptions = {}): Promi
     if (opts.args !== undefined) args.push("--args", JSON.stringify(opts.args));
     if (opts.scenario) args.push("--mock-scenario", "scenario.json");
     const run = await runProcess(Deno.execPath(), odwDenoArgs(args), dir, { timeoutMs: opts.timeoutMs });
-    let json: Record<string, unknown>;
-    try {
-      json = JSON.parse(run.stdout.trim());
-    } catch {
-      throw new Error(`odw exited ${run.code} without --json output\n${run.stderr}\n${run.stdout}`);
-    }
-    return {
-      status: String(json.status),
-      result: json.result ?? null,
-      error: (json.error as string | null | undefined) ?? null,
-      logs: (json.logs as string[] | undefined) ?? [],
-      agentCount: Number(json.agentCount ?? 0),
-      code: run.code,
-      stderr: run.stderr,
-      ms: run.ms,
-    };
+    return odwOutcome(run);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -213,15 +213,16 @@ Deno.test("an uncaught sandbox error fails the run with one clear line and exit 
       assert.deepEqual(stackLines(run.stderr), [], `${what}: stack on stderr:\n${run.stderr}`);
       assert.ok(run.ms < 10_000, `${what}: took ${run.ms} ms`);
     });
-    // Without --json: the error's first line on stderr, then the summary and report lines; stdout empty.
+    // Without --json: the header, the error's first line, then the summary and report lines; stdout empty.
     const human = await project.odw(["exec", "uncaught-0.js"]);
     assert.equal(human.code, 1);
     assert.equal(human.stdout, "");
     const lines = human.stderr.trimEnd().split("\n");
-    assert.match(lines[0], UNCAUGHT[0].error);
-    assert.match(lines[1], /^failed · 0 agents · 0 tokens · \$0\.0000 · \d+\.\d\ds · .*\.odw\/runs\//);
-    assert.match(lines[2], /^report: .*\/report\.html$/);
-    assert.equal(lines.length, 3, human.stderr);
+    assert.match(lines[0], /^odw: backend mock · /, "the run header");
+    assert.match(lines[1], UNCAUGHT[0].error);
+    assert.match(lines[2], /^failed · 0 agents · 0 tokens · \$0\.0000 · \d+\.\d\ds · .*\.odw\/runs\//);
+    assert.match(lines[3], /^report: .*\/report\.html$/);
+    assert.equal(lines.length, 4, human.stderr);
   });
 });
 
