@@ -177,7 +177,8 @@ Deno.test("odw exec: an isolated node outside a git repository fails the run wit
     await project.write("wf.js", workflowSource(`return await agent("x", { isolation: "worktree" });`));
     const run = await project.odw(["exec", "wf.js"]);
     assert.equal(run.code, 1);
-    const lines = run.stderr.trim().split("\n");
+    const [header, ...lines] = run.stderr.trim().split("\n");
+    assert.match(header, /^odw: backend mock · /, "the run header");
     assert.match(
       lines[0],
       /^WorktreeIsolationError: Cannot create agent worktree: not in a git repository \(/,
