@@ -144,7 +144,10 @@ export class NodeRunner {
     runSignal: AbortSignal,
     tally: Tally,
   ): Promise<NodeResult> {
-    const route = routeOf(base);
+    // The account is the provider that will serve the node: the backend's default when it names none.
+    const provider = base.provider ??
+      (base.runtime ? this.backend.routingDefaults?.(base.runtime)?.provider ?? undefined : undefined);
+    const route = routeOf({ runtime: base.runtime, provider });
     const retries = base.retries ?? this.policy.retries;
     let feedback: string | undefined;
     let mismatch: NodeError | undefined;
