@@ -2,13 +2,17 @@
  * `deno task bench`: odw's speed and memory figures, measured in one run on this machine.
  *
  * 1. A 1000-agent fan-out (`parallel` of 1000 thunks, cap 16) on the mock backend, as a whole
- *    `odw exec` process (start-up, static checks, worker, scheduler, journal with fsync, result), versus
+ *    `odw exec` process (start-up, static checks, sandbox, scheduler, journal with fsync, result), versus
  *    a baseline that calls the same mock backend 1000 times in-process with the same cap and no
- *    worker or journal. Prints wall times, the overhead per agent and the peak RSS of the odw process.
- * 2. `odw exec examples/hello.js` cold (a fresh process each time): first run and median of 5.
- * 3. `odw resume` of that finished 1000-agent run, as a whole process (median of 3): wall time, the
+ *    sandbox or journal. Prints wall times, the overhead per agent and the peak RSS of the odw process.
+ * 2. 1000 sequential agents (each awaited before the next) as a whole `odw exec` process: the
+ *    per-agent latency of the whole path, median of 3.
+ * 3. `odw exec examples/hello.js` cold (a fresh process each time): first run and median of 10.
+ * 4. `odw resume` of that finished 1000-agent run, as a whole process (median of 3): wall time, the
  *    executor calls it made (node.started events in its journal), and journal bytes per node.
- * 4. The report of that 1000-node run: `writeRunReport` time in this process (first call, which decodes
+ * 5. What containment costs: a sandbox process's spawn-to-ready time and one agent's round trip
+ *    through the channel alone (see `containment.ts`).
+ * 6. The report of that 1000-node run: `writeRunReport` time in this process (first call, which decodes
  *    and hashes the embedded assets, and the median of 5 more), file size, and — when Chromium and
  *    playwright-core are installed — time to first render of the page (the page's own clock from
  *    navigation start to the graph drawn) and to list the 1000 runs of the fan-out's group.
@@ -17,9 +21,9 @@
  * 6. What each runtime sends per node (bench/runtime_tokens.ts): requests, bytes and prompt tokens for a
  *    12-node fan-out + synthesis, side by side with Claude Code's own runtime (needs the pinned CLIs).
  *
- * Targets (2-core machine): whole fan-out < 1.5 s, overhead < 1 ms/agent, RSS < 200 MB, hello < 300 ms,
- * resume of 1000 finished nodes < 1 s with 0 executor calls, report write < 1 s, file < 8 MB, first
- * render < 3 s.
+ * Targets (2-core machine): fan-out < 500 ms, sequential < 500 ms, overhead < 1 ms/agent, RSS < 200 MB,
+ * hello < 300 ms, resume of 1000 finished nodes < 1 s with 0 executor calls, report write < 1 s,
+ * file < 8 MB, first render < 3 s.
  *
  * @module
  */
@@ -32,6 +36,7 @@ import { cachedCli } from "../tests/_support/prereq.ts";
 import { pandacodeOverhead } from "./pandacode_overhead.ts";
 import { runtimeTokens } from "./runtime_tokens.ts";
 import { median } from "./support.ts";
+import { channelRoundTrip, sandboxBoot } from "./containment.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const AGENTS = 1000;
@@ -155,14 +160,23 @@ try {
   }
   const overheadPerAgent = (fan.ms - base) / AGENTS;
 
+  const sequential: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const run = await timedOdw(["exec", `${ROOT}bench/sequential.js`, "--quiet", "--json"], work);
+    if (JSON.parse(run.stdout).result?.done !== AGENTS) throw new Error("sequential run did not complete");
+    sequential.push(run.ms);
+  }
+
   const hello: number[] = [];
   const helloCpus: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 10; i++) {
     const run = await timedOdw(["exec", `${ROOT}examples/hello.js`, "--quiet"], work);
     hello.push(run.ms);
     helloCpus.push(run.cpuMs);
   }
   const helloCpu = median(helloCpus);
+  const boots = await sandboxBoot(5);
+  const roundTrip = await channelRoundTrip(AGENTS);
 
   const resume = await benchResume(result.runId, result.runDir, work);
 
@@ -171,14 +185,16 @@ try {
     `odw benchmark (${navigator.hardwareConcurrency} cpus, load ${load}, Deno ${Deno.version.deno})`,
   );
   console.log(`fan-out ${AGENTS} agents, cap ${CAP}, mock backend`);
-  console.log(`  whole odw process      ${fmt(fan.ms)}   (target < 1500 ms)`);
+  console.log(`  whole odw process      ${fmt(fan.ms)}   (target < 500 ms)`);
   console.log(`  in-process baseline    ${fmt(base)}`);
   console.log(`  overhead               ${overheadPerAgent.toFixed(3)} ms/agent   (target < 1 ms/agent)`);
   console.log(`  ratio whole/baseline   ${(fan.ms / base).toFixed(1)}x`);
   console.log(`  peak RSS               ${fan.rssMb.toFixed(0)} MB   (target < 200 MB)`);
+  console.log(`${AGENTS} sequential agents, mock backend`);
+  console.log(`  whole odw process      ${fmt(median(sequential))} median of 3   (target < 500 ms)`);
   console.log(`odw exec examples/hello.js, fresh process`);
   console.log(`  first                  ${fmt(hello[0])}`);
-  console.log(`  median of 5            ${fmt(median(hello))}   (target < 300 ms)`);
+  console.log(`  median of 10           ${fmt(median(hello))}   (target < 300 ms)`);
   console.log(`odw resume of the finished ${AGENTS}-agent run, fresh process`);
   console.log(
     `  median of 3            ${fmt(resume.ms)}   (target < 1000 ms; the run itself ${fmt(resume.runMs)})`,
@@ -186,6 +202,9 @@ try {
   console.log(`  CPU (user + sys)       ${fmt(resume.cpuMs)}   (hello.js: ${fmt(helloCpu)})`);
   console.log(`  executor calls         ${resume.executorCalls}   (target 0; ${resume.reused} reused)`);
   console.log(`  journal per node       ${resume.bytesPerNode.toFixed(0)} bytes (original run)`);
+  console.log(`containment (a sandbox process per run)`);
+  console.log(`  spawn to ready         ${fmt(median(boots))} median of 5 (overlaps odw's own start)`);
+  console.log(`  channel round trip     ${roundTrip.toFixed(3)} ms/agent`);
   await reportFigures(String(result.runDir));
   await pandacodeOverhead();
   if (cachedCli("claude") && cachedCli("codex")) await runtimeTokens();

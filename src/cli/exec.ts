@@ -18,6 +18,7 @@ import { summaryLine } from "./summary.ts";
 import { type ExecLiveView, REPORT_FLAGS, REPORT_HELP, saveReport, startLiveView } from "./exec_report.ts";
 import { progressFor } from "./progress.ts";
 import { parseJsonOrUsage, positiveInt, readTextOrUsage, UsageError } from "../common/cli_kit.ts";
+import { memoryFlag } from "../common/size.ts";
 import {
   flagsToRecord,
   type FlagValues,
@@ -49,6 +50,7 @@ ${EXEC_ROUTING_HELP}
   --concurrency <n>        global cap on agents running at once (default ${defaultConcurrency()})
   --budget <tokens>        hard ceiling on output tokens for the whole run
   --timeout <duration>     stop the whole run after this long (e.g. 30s, 5m)
+  --max-memory <size>      memory cap of the workflow's sandbox (default 1g; e.g. 512m, 2g)
   --run-dir <dir>          where run records go (default .odw/runs)
   --resume-from <runId>    answer every agent() that completed in that run from its journal; keep
                            its flags and args unless given again (see odw resume --help)
@@ -71,6 +73,7 @@ const EXEC_OPTIONS = {
   concurrency: { type: "string" },
   budget: { type: "string" },
   timeout: { type: "string" },
+  "max-memory": { type: "string" },
   "run-dir": { type: "string", default: ".odw/runs" },
   "resume-from": { type: "string" },
   ...GUARDRAIL_FLAGS,
@@ -92,6 +95,7 @@ const REPLAY_FLAGS: ReadonlySet<string> = new Set([
   "budget",
   "strict",
   "timeout",
+  "max-memory",
   "json",
   "quiet",
   "open",
@@ -166,6 +170,7 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
   const concurrency = positiveInt(values.concurrency, "--concurrency") ?? defaultConcurrency();
   const budget = positiveInt(values.budget, "--budget") ?? null;
   const timeoutMs = durationFlag(values.timeout, "--timeout");
+  const maxMemoryMb = memoryFlag(values["max-memory"], "--max-memory");
   const setup = await setupExec(
     values,
     Deno.env.toObject(),
@@ -220,6 +225,7 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
       budget,
       ...guardrails,
       timeoutMs,
+      maxMemoryMb,
       runsDir,
       projectDir: Deno.cwd(),
       signal: cancel.signal,

@@ -56,6 +56,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const load = COMMANDS[command];
+  // The sandbox process of a run boots while the engine loads and the script is checked.
+  if (command === "exec" || command === "resume" || command === "replay") {
+    (await import("../sandbox/prestart.ts")).prestartForExec(rest);
+  }
   try {
     if (!load) throw new UsageError(`unknown command "${command}" (try odw --help)`);
     return await (await load())(rest);

@@ -1,7 +1,8 @@
 /**
- * One execution of a workflow script: creates the run record, starts the sandboxed Worker, answers
- * its messages (agents through the scheduler and backend, logs, phases, child workflows), enforces the
- * run timeout, and turns the end into a {@link RunOutcome} written to `result.json`.
+ * One execution of a workflow script: creates the run record, takes a sandbox process (see
+ * `sandbox/`), lets a {@link SandboxSession} answer it (agents through the scheduler and backend, logs,
+ * phases, child workflows, every message validated and capped), and turns the end into a
+ * {@link RunOutcome} written to `result.json` — also when the sandbox crashed or sent garbage.
  *
  * @example
  * ```ts
@@ -11,19 +12,20 @@
  * @module
  */
 import type { Usage } from "../common/contract.ts";
-import type { HostMessage, WireError, WorkerMessage, WorkflowReplyMessage } from "../protocol.ts";
-import { startSandboxWorker } from "../runtime/worker_source.ts";
+import { clipLogLine } from "../protocol.ts";
+import { takeSandbox } from "../sandbox/prestart.ts";
+import { DEFAULT_MAX_MEMORY_MB } from "../sandbox/sandbox_process.ts";
 import { callSiteOf, runAgentNode } from "./agent_node.ts";
 import { resolveChildWorkflow } from "./child_workflows.ts";
 import { nowIso, type RunEvent, type RunStartedEvent, type RunStatus } from "./events.ts";
 import { currentOwner } from "../records/owner.ts";
-import { stopEnd } from "./run_stop.ts";
 import { Journal } from "./journal.ts";
 import { createRunDir, writeResult } from "./run_dir.ts";
 import { type NodeOptions, nodeVerdict, setUpNodes } from "./run_nodes.ts";
 import type { NodeCounts, RouteTotals } from "./run_totals.ts";
 import { NodeLedger, type NodeSummary } from "./node_ledger.ts";
 import type { Router } from "./routing.ts";
+import { SandboxSession } from "./sandbox_session.ts";
 
 /** Everything a run needs. The script must already have passed the static checks. */
 export interface RunOptions extends NodeOptions {
@@ -38,7 +40,7 @@ export interface RunOptions extends NodeOptions {
   hasArgs: boolean;
   /** How the backend runs nodes, for the journal (e.g. `in-process`). */
   backendDetail?: string;
-  /** Whole-run timeout in milliseconds. */
+  /** Run timeout in milliseconds, counted from the workflow's start (see `SandboxSession`). */
   timeoutMs?: number;
   /** Root of run records (`.odw/runs`). */
   runsDir: string;
@@ -50,6 +52,10 @@ export interface RunOptions extends NodeOptions {
   onEvent?: (event: RunEvent) => void;
   /** Extra facts for `run.started`: the run resumed, whether it replays, the flags it was given. */
   record?: Pick<RunStartedEvent, "resumeOf" | "replay" | "flags">;
+  /** The sandbox's memory cap in MiB (`--max-memory`; default 1024). */
+  maxMemoryMb?: number;
+  /** The worker module's source, for tests that play a subverted runtime (default: odw's runtime). */
+  workerSource?: string;
 }
 
 /** How a run ended. */
@@ -76,25 +82,6 @@ export interface RunOutcome {
   nodes?: NodeSummary[];
 }
 
-/** Log lines longer than this keep their first and last 5000 characters, as the built-in keeps them. */
-const LOG_LINE_LIMIT = 11_024;
-const LOG_LINE_KEEP = 5_000;
-
-/** A log line as the built-in records it: past 11024 characters, head and tail around a marker. */
-export function clipLogLine(line: string): string {
-  if (line.length <= LOG_LINE_LIMIT) return line;
-  const cut = line.length - 2 * LOG_LINE_KEEP;
-  return `${line.slice(0, LOG_LINE_KEEP)}\n\n... [${cut} characters truncated] ...\n\n${
-    line.slice(-LOG_LINE_KEEP)
-  }`;
-}
-
-/** First line of an error as `Name: message`. */
-export function errorLine(error: WireError): string {
-  const text = error.message ? `${error.name}: ${error.message}` : error.name;
-  return text.split("\n")[0];
-}
-
 /** The run's default routing as `run.started` records it. */
 function journaledDefaults(router: Router) {
   const { shown, sources } = router.defaultRouting();
@@ -104,6 +91,11 @@ function journaledDefaults(router: Router) {
 /** Runs a checked workflow script to its end. Never throws for workflow errors. */
 export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
+  // The sandbox boots while the run record is made (a prestarted one may be up already).
+  const sandbox = takeSandbox({
+    maxMemoryMb: opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
+    workerSource: opts.workerSource,
+  });
   const { runId, runDir } = await createRunDir(opts.runsDir, opts.source);
   const journal = await Journal.open(`${runDir}/journal.jsonl`);
   const logs: string[] = [];
@@ -139,121 +131,42 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     ...opts.record,
   });
 
-  const worker = startSandboxWorker();
-  const inFlight = new Set<Promise<unknown>>();
-  let childQueue: Promise<unknown> = Promise.resolve();
-  let settled = false;
-  const toWorker = (m: HostMessage) => {
-    if (!settled) worker.postMessage(m);
-  };
-  const end = await new Promise<{ status: RunStatus; result?: unknown; error?: string }>((resolve) => {
-    const finish = (r: { status: RunStatus; result?: unknown; error?: string }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onCancel);
-      worker.terminate();
-      resolve(r);
-    };
-    const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() =>
-      finish({
-        status: "failed",
-        error: `TimeoutError: the workflow did not finish within the run timeout (${opts.timeoutMs} ms)`,
-      }), opts.timeoutMs);
-    const onCancel = () => finish(stopEnd(opts.signal?.reason));
-    if (opts.signal?.aborted) onCancel();
-    opts.signal?.addEventListener("abort", onCancel);
-    const track = (p: Promise<unknown>) => {
-      inFlight.add(p);
-      p.finally(() => inFlight.delete(p));
-    };
-
-    worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
-      const m = e.data;
-      switch (m.type) {
-        case "log":
-          log(m.message);
-          break;
-        case "phase":
-          emit({ type: "phase", ts: nowIso(), title: m.title });
-          break;
-        case "agent":
-          track(
-            runAgentNode(ctx, m).then(
-              (value) => toWorker({ type: "agent.reply", id: m.id, ok: true, value, spent: budget.spent }),
-              (err: Error) =>
-                toWorker({
-                  type: "agent.reply",
-                  id: m.id,
-                  ok: false,
-                  error: { name: err.name, message: err.message },
-                  spent: budget.spent,
-                }),
-            ),
-          );
-          break;
-        case "workflow":
-          // The workflow() calls of one turn are resolved together and answered in one message, in
-          // call order, so children started together begin together (as in the built-in).
-          childQueue = childQueue.then(() =>
-            Promise.all(m.requests.map((request) =>
-              resolveChildWorkflow(request.ref, opts.projectDir).then(
-                ({ callSites, ...child }): WorkflowReplyMessage => {
-                  emit({
-                    type: "workflow.started",
-                    ts: nowIso(),
-                    name: child.name,
-                    scope: child.path,
-                    ...(callSiteOf(request.site) ? { site: callSiteOf(request.site) } : {}),
-                    callSites,
-                  });
-                  return { type: "workflow.reply", id: request.id, ok: true, ...child, scope: child.path };
-                },
-                (err: Error): WorkflowReplyMessage => ({
-                  type: "workflow.reply",
-                  id: request.id,
-                  ok: false,
-                  error: { name: "Error", message: err.message },
-                }),
-              )
-            ))
-          ).then((replies) => toWorker({ type: "workflow.replies", replies }));
-          track(childQueue);
-          break;
-        case "done":
-          finish({
-            status: "completed",
-            result: m.resultJson === undefined ? undefined : JSON.parse(m.resultJson),
-          });
-          break;
-        case "failed":
-          finish({ status: "failed", error: errorLine(m.error) });
-          break;
-      }
-    };
-    worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      const message = (e.message ?? "worker error").replace(/^Uncaught (\(in promise\) )?/, "");
-      finish({
-        status: "failed",
-        error: (/^\w*Error: /.test(message) ? message : `Error: ${message}`).split("\n")[0],
-      });
-    };
-    worker.postMessage(
-      {
-        type: "start",
-        body: opts.body,
-        args: opts.args,
-        hasArgs: opts.hasArgs,
-        budgetTotal: opts.budget,
-        name: opts.name,
-      } satisfies HostMessage,
-    );
+  const session = new SandboxSession({
+    sandbox,
+    start: {
+      body: opts.body,
+      args: opts.args,
+      hasArgs: opts.hasArgs,
+      budgetTotal: opts.budget,
+      name: opts.name,
+    },
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+    hooks: {
+      log,
+      phase: (title) => emit({ type: "phase", ts: nowIso(), title }),
+      agent: (request) => runAgentNode(ctx, request),
+      child: async (request) => {
+        const { callSites, ...child } = await resolveChildWorkflow(request.ref, opts.projectDir);
+        const site = callSiteOf(request.site);
+        emit({
+          type: "workflow.started",
+          ts: nowIso(),
+          name: child.name,
+          scope: child.path,
+          ...(site ? { site } : {}),
+          callSites,
+        });
+        return child;
+      },
+      spent: () => budget.spent,
+    },
   });
+  const end = await session.end;
 
   // Nodes the script left running are cancelled and still journaled.
   nodes.abort("cancelled");
-  await Promise.allSettled([...inFlight]);
+  await session.settled();
   const verdict = nodeVerdict(end, runNodes, opts.strict === true);
   const { totals } = ctx;
   const outcome: RunOutcome = {

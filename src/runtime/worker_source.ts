@@ -1,6 +1,7 @@
 /**
- * Builds the sandbox Worker from the runtime functions: their source text becomes one blob-URL
- * module, so the worker needs no file on disk (and a bundled single-file odw still works).
+ * The sandbox Worker's module text, built from the runtime functions' source: the sandbox process
+ * turns it into a blob-URL module, so the worker needs no file on disk (and a bundled single-file odw
+ * still works).
  *
  * The module evaluates the runtime with a fixed `sourceURL`, so the stack frames a script can read
  * (`new Error().stack`) name `odw-runtime.js`, not the blob URL with its random UUID (a source of
@@ -8,31 +9,40 @@
  *
  * @module
  */
+import { clipLogLine, utf8Length } from "../protocol.ts";
+import { makeCallSite } from "./call_site.ts";
 import { makeCombinators } from "./combinators.ts";
 import { makeConsole } from "./console.ts";
+import { makeRuntimeCore } from "./core.ts";
 import { limitErrors } from "../common/limits.ts";
 import { lockdown } from "./lockdown.ts";
+import { makeHostValues } from "./host_values.ts";
+import { makeRings } from "./ring.ts";
+import { makeValueHelpers } from "./values.ts";
 import { workerMain } from "./worker_main.ts";
 
-let cachedUrl: string | undefined;
+let cached: string | undefined;
 
-/** Object URL of the worker module (created once per process). */
-export function workerModuleUrl(): string {
-  if (!cachedUrl) {
+/** The worker module's source text (built once per process). */
+export function workerSource(): string {
+  if (!cached) {
+    const parts = {
+      makeRuntimeCore,
+      lockdown,
+      makeCombinators,
+      limitErrors,
+      makeConsole,
+      makeValueHelpers,
+      makeRings,
+      makeHostValues,
+      makeCallSite,
+      utf8Length,
+      clipLogLine,
+    };
+    const entries = Object.entries(parts).map(([name, fn]) => `${name}: (${fn.toString()})`).join(",\n");
     const runtime =
-      `"use strict";\n(${workerMain.toString()})(${lockdown.toString()}, ${makeCombinators.toString()}, ${limitErrors.toString()}, ${makeConsole.toString()});\n` +
-      `//# sourceURL=odw-runtime.js\n`;
-    const source = `(0, eval)(${JSON.stringify(runtime)});\n`;
-    cachedUrl = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+      `"use strict";\n(${workerMain.toString()})({\n${entries}\n});\n//# sourceURL=odw-runtime.js\n`;
+    cached = `(0, eval)(${JSON.stringify(runtime)});\n`;
   }
-  return cachedUrl;
-}
-
-/** Starts a sandboxed workflow Worker: module type, every Deno permission denied. */
-export function startSandboxWorker(): Worker {
-  return new Worker(workerModuleUrl(), {
-    type: "module",
-    name: "odw-workflow",
-    deno: { permissions: "none" },
-  } as WorkerOptions);
+  return cached;
 }
