@@ -44,6 +44,19 @@ function hostileRuntime(script: string, opts: { ready?: boolean } = {}): string 
   return `(${boot})((${makeRings})(), ${JSON.stringify(script)}, ${opts.ready ?? true});`;
 }
 
+/** `work`, or a rejection once `ms` have passed (a hung run fails the test instead of stalling it). */
+async function withDeadline<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no outcome within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 interface HostileOutcome {
   outcome: RunOutcome;
   events: RunEvent[];
@@ -56,20 +69,23 @@ async function runOnHostile(workerSource: string, timeoutMs = 20_000): Promise<H
   const projectDir = await Deno.makeTempDir({ prefix: "odw-hostile-" });
   try {
     const started = performance.now();
-    const outcome = await executeRun({
-      scriptPath: join(projectDir, "script.js"),
-      source: "return 1;",
-      body: "return 1;",
-      name: "victim",
-      hasArgs: false,
-      backend: new MockBackend(),
-      concurrency: 2,
-      budget: null,
-      timeoutMs,
-      runsDir: join(projectDir, ".odw", "runs"),
-      projectDir,
-      workerSource,
-    });
+    const outcome = await withDeadline(
+      timeoutMs + 15_000,
+      executeRun({
+        scriptPath: join(projectDir, "script.js"),
+        source: "return 1;",
+        body: "return 1;",
+        name: "victim",
+        hasArgs: false,
+        backend: new MockBackend(),
+        concurrency: 2,
+        budget: null,
+        timeoutMs,
+        runsDir: join(projectDir, ".odw", "runs"),
+        projectDir,
+        workerSource,
+      }),
+    );
     const ms = performance.now() - started;
     const journal = await Deno.readTextFile(join(outcome.runDir, "journal.jsonl"));
     const events = journal.trim().split("\n").map((line) => JSON.parse(line) as RunEvent);
