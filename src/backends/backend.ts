@@ -79,4 +79,10 @@ export interface Backend {
   routingDefaults?(runtime: string, provider?: string): RoutingDefaults | null;
   /** How the backend runs nodes, for the run header and the journal (e.g. `in-process`). */
   readonly detail?: string;
+  /**
+   * Whether a node can change the world (files, branches, remote calls). When it can (the default),
+   * a node's value reaches the script only once its journal line is on disk, so no later node's
+   * effects outlive the record of what caused them; a backend without effects skips that wait.
+   */
+  readonly hasEffects?: boolean;
 }

@@ -77,6 +77,8 @@ export class MockBackend implements Backend {
   readonly #default?: Entry;
   #defaultUses = 0;
   readonly #price?: Price;
+  /** Only a scenario that writes files has effects in the world. */
+  readonly hasEffects: boolean;
 
   /**
    * `scenario` must already be valid (`loadScenario`/`parseScenario` check it; validation lives there
@@ -92,6 +94,7 @@ export class MockBackend implements Backend {
     }));
     this.#default = checked.default;
     if (checked.price) this.#price = { ...checked.price, asOf: "mock" };
+    this.hasEffects = JSON.stringify(checked).includes('"writeFiles"');
   }
 
   /** The scenario's price (every route costs the same), or null when it sets none. */

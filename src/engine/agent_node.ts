@@ -46,6 +46,8 @@ export interface NodeContext {
   signal: AbortSignal;
   /** Journals an event; resolves once it is on disk (when the journal can tell). */
   emit(event: RunEvent): Promise<void> | void;
+  /** Hold a node's value back until its `node.finished` line is on disk (see `Backend.hasEffects`). */
+  durableReplies: boolean;
   log(message: string): void;
   /** Agents started so far in this run (children included); incremented by each call. */
   agentCount: number;
@@ -236,8 +238,9 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   if (result.error) ctx.log(`[${spec.label}] failed: ${result.error.message}`);
   // Every field of the result is journaled, so whatever a dispatcher adds (a reused node's origin, a
   // worktree's branch) survives into the journal and a later resume of this run. The value reaches
-  // the script only once its line is on disk: nothing downstream of a node outlives its record.
-  await ctx.emit({
+  // the script only once its line is on disk when nodes have effects in the world: nothing downstream
+  // of a node outlives its record. (The journal is ordered, so a later line on disk implies this one.)
+  const written = ctx.emit({
     type: "node.finished",
     ts: nowIso(),
     key: spec.key,
@@ -249,6 +252,7 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     provider: result.provider !== undefined ? result.provider : routing.shown.provider,
     model: result.model !== undefined ? result.model : routing.shown.model,
   });
+  if (ctx.durableReplies) await written;
   return result.value;
 }
 

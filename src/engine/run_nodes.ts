@@ -78,6 +78,7 @@ export function setUpNodes(
     keys: new NodeKeys(),
     signal,
     emit,
+    durableReplies: opts.dispatcher !== undefined || opts.backend.hasEffects !== false,
     log,
     agentCount: 0,
     contenders: 0,
