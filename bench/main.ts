@@ -20,6 +20,9 @@
  *    per node against calling the scripted server directly; wall and RSS with 16 nodes in flight.
  * 6. What each runtime sends per node (bench/runtime_tokens.ts): requests, bytes and prompt tokens for a
  *    12-node fan-out + synthesis, side by side with Claude Code's own runtime (needs the pinned CLIs).
+ * 7. Distributed (bench/distributed.ts): the same 1000-node fan-out through one local nats-server with
+ *    1, 2 and 4 `odw worker` processes; dispatch overhead per node against the local dispatcher; CPU
+ *    per node of the orchestrator, the server and the workers; and the projection they give.
  *
  * Targets (2-core machine): fan-out < 500 ms, sequential < 500 ms, overhead < 1 ms/agent, RSS < 200 MB,
  * hello < 300 ms, resume of 1000 finished nodes < 1 s with 0 executor calls, report write < 1 s,
@@ -37,31 +40,12 @@ import { pandacodeOverhead } from "./pandacode_overhead.ts";
 import { runtimeTokens } from "./runtime_tokens.ts";
 import { median } from "./support.ts";
 import { channelRoundTrip, sandboxBoot } from "./containment.ts";
+import { distributedFigures } from "./distributed.ts";
+import { timedOdw } from "./timed_odw.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const AGENTS = 1000;
 const CAP = 16;
-
-/** Runs odw once under /usr/bin/time; returns wall ms, peak RSS in MB and stdout. */
-async function timedOdw(
-  args: string[],
-  cwd: string,
-): Promise<{ ms: number; rssMb: number; cpuMs: number; stdout: string }> {
-  const deno = Deno.execPath();
-  const argv = ["run", "-A", "--quiet", "--unstable-worker-options", `${ROOT}src/cli/main.ts`, ...args];
-  const haveTime = await Deno.stat("/usr/bin/time").then(() => true, () => false);
-  const cmd = haveTime ? "/usr/bin/time" : deno;
-  const cmdArgs = haveTime ? ["-f", "ODW_MAXRSS_KB=%M ODW_CPU=%U+%S", deno, ...argv] : argv;
-  const t0 = performance.now();
-  const out = await new Deno.Command(cmd, { args: cmdArgs, cwd, stdout: "piped", stderr: "piped" }).output();
-  const ms = performance.now() - t0;
-  const stderr = new TextDecoder().decode(out.stderr);
-  if (!out.success) throw new Error(`odw failed: ${stderr}`);
-  const kb = Number(/ODW_MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? NaN);
-  const cpu = /ODW_CPU=([\d.]+)\+([\d.]+)/.exec(stderr);
-  const cpuMs = cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN;
-  return { ms, rssMb: kb / 1024, cpuMs, stdout: new TextDecoder().decode(out.stdout) };
-}
 
 /** The baseline: the same mock backend called AGENTS times in-process under the same cap. */
 async function baseline(): Promise<number> {
@@ -209,6 +193,7 @@ try {
   await pandacodeOverhead();
   if (cachedCli("claude") && cachedCli("codex")) await runtimeTokens();
   else console.log("runtime traffic: skipped, the pinned CLIs are missing (scripts/install-test-deps)");
+  await distributedFigures(work, fan.ms);
 } finally {
   await Deno.remove(work, { recursive: true });
 }

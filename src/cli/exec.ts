@@ -36,6 +36,7 @@ import { EXIT_INTERRUPTED, stopOnSignals } from "./signals.ts";
 import { REPLAY_HELP, RESUME_HELP } from "./resume_help.ts";
 import { EXEC_ROUTING_HELP, EXEC_ROUTING_OPTIONS, setupExec } from "./exec_setup.ts";
 import { dryRunPlan, dryRunText } from "./dry_run.ts";
+import { NATS_FLAGS, NATS_HELP, type NatsRun, natsUrlOf, startNatsRun } from "./exec_nats.ts";
 
 /** Help text of `odw exec`. */
 export const EXEC_HELP = `Usage: odw exec <script.js> [options]   (or --script <path>)
@@ -48,6 +49,7 @@ Options:
 ${EXEC_ROUTING_HELP}
   --mock-scenario <file>   script the mock backend's replies (see README "Mock scenarios")
   --concurrency <n>        global cap on agents running at once (default ${defaultConcurrency()})
+${NATS_HELP}
   --budget <tokens>        hard ceiling on output tokens for the whole run
   --timeout <duration>     stop the whole run after this long (e.g. 30s, 5m)
   --max-memory <size>      memory cap of the workflow's sandbox (default 1g; e.g. 512m, 2g)
@@ -76,6 +78,7 @@ const EXEC_OPTIONS = {
   "max-memory": { type: "string" },
   "run-dir": { type: "string", default: ".odw/runs" },
   "resume-from": { type: "string" },
+  ...NATS_FLAGS,
   ...GUARDRAIL_FLAGS,
   ...REPORT_FLAGS,
   json: { type: "boolean", default: false },
@@ -167,7 +170,7 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
   const scriptPath = scriptArgument(values, positionals, previous);
   const source = await readTextOrUsage(scriptPath, "script");
   const { args, hasArgs } = await argsOf(values, previous);
-  const concurrency = positiveInt(values.concurrency, "--concurrency") ?? defaultConcurrency();
+  const concurrencyFlag = positiveInt(values.concurrency, "--concurrency");
   const budget = positiveInt(values.budget, "--budget") ?? null;
   const timeoutMs = durationFlag(values.timeout, "--timeout");
   const maxMemoryMb = memoryFlag(values["max-memory"], "--max-memory");
@@ -203,6 +206,16 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
     return 0;
   }
   if (!values.json && !values.quiet) console.error(terminalText(setup.header(router)));
+  const natsUrl = mode === "replay" ? undefined : natsUrlOf(values.nats, setup.config);
+  const nats = natsUrl === undefined ? undefined : await startNatsRun(natsUrl, {
+    concurrency: concurrencyFlag,
+    ...guardrails,
+    previous: previous?.record,
+    runsDir,
+    projectDir: Deno.cwd(),
+    backend,
+  });
+  if (nats?.note && !values.quiet && !values.json) console.error(nats.note);
   const progress = progressFor(values.quiet);
   const cancel = new AbortController();
   const signals = stopOnSignals(cancel);
@@ -221,7 +234,8 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
       backend,
       backendDetail: backend.detail,
       router,
-      concurrency,
+      concurrency: concurrencyFlag ?? defaultConcurrency(),
+      ...nats?.options,
       budget,
       ...guardrails,
       timeoutMs,
@@ -235,19 +249,20 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
         resumeOf: previous?.record.runId,
         replay: mode === "replay" || undefined,
       },
-      onEvent: (e) => {
+      onEvent: (nats?.onEvent ?? ((next) => next))((e) => {
         progress.onEvent(e);
         live?.onEvent(e);
-      },
+      }),
     });
   } finally {
     signals.dispose();
     progress.close();
+    await nats?.close();
   }
   const reportPath = await saveReport(outcome, values.open && !values.watch);
   await live?.close();
   const resumed = resume && resumeReport(resume.stats(), previous!, mode === "replay", outcome);
-  report(outcome, values.json, values.quiet, reportPath, resumed);
+  report(outcome, values.json, values.quiet, reportPath, resumed, nats);
   return EXIT[outcome.status];
 }
 
@@ -290,6 +305,7 @@ function report(
   quiet: boolean,
   reportPath: string | null,
   resumed?: ResumeReport,
+  nats?: NatsRun,
 ): void {
   if (json) {
     console.log(jsonForTerminal({
@@ -309,6 +325,7 @@ function report(
       report: reportPath,
       nodes: outcome.nodes ?? [],
       ...(resumed ? { resume: resumed } : {}),
+      ...(nats ? { reattached: nats.reattached() } : {}),
     }));
     return;
   }
@@ -321,4 +338,5 @@ function report(
   console.error(terminalText(summaryLine(outcome)));
   if (reportPath) console.error(`report: ${terminalLine(reportPath)}`);
   if (resumed) console.error(terminalText(resumeLine(resumed)));
+  if (nats?.reattached()) console.error(`re-attached ${nats.reattached()} node result(s) from NATS`);
 }

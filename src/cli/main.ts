@@ -22,6 +22,8 @@ Usage:
   odw report <runId> [--out <file>] [--open]                           (re)build a run's report.html
   odw watch <runId> [--open]                                           live view of a run in the browser
   odw worktrees [list|prune] [--run <id>]                              branches of worktree nodes
+  odw worker --nats <url> [--concurrency n] [--runtimes claude,bamboo] run nodes of distributed runs here
+  odw workers --nats <url>                                             workers alive, their nodes, queue depth
 
 Run "odw <command> --help" for each command's options.`;
 
@@ -42,6 +44,8 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   report: async () => (await import("./report.ts")).reportCommand,
   watch: async () => (await import("./watch.ts")).watchCommand,
   worktrees: async () => (await import("./worktrees.ts")).worktreesCommand,
+  worker: async () => (await import("./worker.ts")).workerCommand,
+  workers: async () => (await import("./workers.ts")).workersCommand,
 };
 
 /** Runs the CLI with `argv` (without the program name); returns the exit code. */

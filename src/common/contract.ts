@@ -227,6 +227,8 @@ export const NodeResultSchema = z.object({
   reusedFrom: z.string().optional(),
   /** Set for `isolation: "worktree"` nodes: where their changes are (a side effect already done). */
   worktree: WorktreeResultSchema.optional(),
+  /** The `odw worker` that ran it (a run dispatched over NATS). */
+  worker: z.string().optional(),
 });
 /** A validated node result. */
 export type NodeResult = z.infer<typeof NodeResultSchema>;

@@ -59,6 +59,13 @@ export const ConfigSchema = z.strictObject({
   backend: z.enum(["mock", "pandacode"]).optional(),
   /** A pandacode-compatible executable to spawn per node (like `--pandacode`). */
   pandacode: z.string().min(1).optional(),
+  /** Where nodes run: `local` (default) or `nats` (on `odw worker`s, through the `nats` server). */
+  dispatch: z.enum(["local", "nats"]).optional(),
+  /** The NATS server of `dispatch: "nats"` and of `odw worker`/`odw workers` (like `--nats`). */
+  nats: z.string().min(1).optional(),
+}).refine((config) => config.dispatch !== "nats" || config.nats !== undefined, {
+  path: ["nats"],
+  message: 'a server address is needed with dispatch "nats" (e.g. "nats://127.0.0.1:4222")',
 });
 /** A validated `.odw/config.json`. */
 export type OdwConfig = z.infer<typeof ConfigSchema>;

@@ -23,14 +23,17 @@ export interface RouteCaps {
   providers?: Record<string, number>;
 }
 
+/** What runs a node once it holds its slot: a {@link NodeRunner}, or a stand-in for a remote worker. */
+export type SlotRunner = Pick<NodeRunner, "run" | "preflight">;
+
 /** Runs nodes in-process under the run's concurrency cap. */
 export class LocalDispatcher implements Dispatcher {
-  readonly runner: NodeRunner;
+  readonly runner: SlotRunner;
   readonly scheduler: Scheduler;
   readonly #caps: RouteCaps;
   readonly #routeSchedulers = new Map<string, Scheduler>();
 
-  constructor(runner: NodeRunner, scheduler: Scheduler, caps: RouteCaps = {}) {
+  constructor(runner: SlotRunner, scheduler: Scheduler, caps: RouteCaps = {}) {
     this.runner = runner;
     this.scheduler = scheduler;
     this.#caps = caps;

@@ -34,6 +34,8 @@ export interface NodeOptions {
   policy?: Omit<RunnerPolicy, "breaker">;
   /** Where nodes run; default: this process, on `backend`. */
   dispatcher?: Dispatcher;
+  /** The run's quota circuit breaker; default: a new one (a remote dispatcher shares it). */
+  breaker?: CircuitBreaker;
   /** Wraps the run's dispatcher (e.g. the resume cache in front of it). */
   decorate?: (inner: Dispatcher) => Dispatcher;
   /** Resolves each node's routing (default: the script's own options only). */
@@ -59,7 +61,7 @@ export function setUpNodes(
   emit: (event: RunEvent) => Promise<void> | void,
   log: (message: string) => void,
 ): RunNodes {
-  const breaker = new CircuitBreaker();
+  const breaker = opts.breaker ?? new CircuitBreaker();
   const isolation = new WorktreeIsolation({
     projectDir: opts.projectDir,
     runId: opts.runId ?? newRunId(),
