@@ -205,7 +205,6 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
     console.log(values.json ? jsonForTerminal(plan) : terminalText(dryRunText(plan)));
     return 0;
   }
-  if (!values.json && !values.quiet) console.error(terminalText(setup.header(router)));
   const natsUrl = mode === "replay" ? undefined : natsUrlOf(values.nats, setup.config);
   const nats = natsUrl === undefined ? undefined : await startNatsRun(natsUrl, {
     concurrency: concurrencyFlag,
@@ -215,6 +214,7 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
     projectDir: Deno.cwd(),
     backend,
   });
+  if (!values.json && !values.quiet) console.error(terminalText(setup.header(router)));
   if (nats?.note && !values.quiet && !values.json) console.error(nats.note);
   const progress = progressFor(values.quiet);
   const cancel = new AbortController();
