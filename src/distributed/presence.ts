@@ -106,7 +106,10 @@ export interface WorkersView {
 /** Reads every live worker's entry and every lane's depth. */
 export async function listWorkers(topology: Topology): Promise<WorkersView> {
   const workers: PresenceEntry[] = [];
-  for await (const name of await topology.workers.keys()) {
+  // A key updated while the listing runs is listed again: each name once.
+  const names = new Set<string>();
+  for await (const name of await topology.workers.keys()) names.add(name);
+  for (const name of names) {
     const entry = await topology.workers.get(name);
     if (!entry || entry.operation !== "PUT") continue;
     try {
