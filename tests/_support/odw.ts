@@ -14,9 +14,10 @@
  * ```
  * @module
  */
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunEvent } from "../../src/engine/events.ts";
+import { runBounded } from "./processes.ts";
 
 /** The checkout's root directory. */
 export const REPO: string = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -57,8 +58,10 @@ export interface RunRecord {
 export interface OdwOptions {
   /** Extra environment variables. */
   env?: Record<string, string>;
-  /** Kill the process after this long (default 60 s): a hang fails the test instead of stalling it. */
+  /** Kill the process tree and fail the test after this long (default: `DEADLINES.process`, 90 s). */
   timeoutMs?: number;
+  /** Names the process in a deadline failure (default: the command and its arguments). */
+  what?: string;
 }
 
 /** Prefixes a workflow body with a valid `export const meta` statement. */
@@ -66,36 +69,24 @@ export function workflowSource(body: string, name = "test-workflow"): string {
   return `export const meta = { name: ${JSON.stringify(name)}, description: "test workflow" };\n${body}\n`;
 }
 
-/** Runs a command with a kill timer; returns code, output and wall time. */
+/**
+ * Runs a command under a deadline (its process tree is killed and the test fails with a
+ * `DeadlineError` when it passes); returns code, output and wall time.
+ */
 export async function runProcess(
   command: string,
   args: string[],
   cwd: string,
   opts: OdwOptions = {},
 ): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const killer = new AbortController();
-  const timer = setTimeout(() => killer.abort(), opts.timeoutMs ?? 60_000);
-  const started = performance.now();
-  try {
-    const output = await new Deno.Command(command, {
-      args,
-      cwd,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1", ...opts.env },
-      signal: killer.signal,
-    }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: killer.signal.aborted ? -1 : output.code,
-      stdout: decoder.decode(output.stdout),
-      stderr: decoder.decode(output.stderr),
-      ms: Math.round(performance.now() - started),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+  const run = await runBounded(command, {
+    args,
+    cwd,
+    env: { NO_COLOR: "1", ...opts.env },
+    deadlineMs: opts.timeoutMs,
+    what: opts.what ?? `${basename(command)} ${args.join(" ")}`.slice(0, 200),
+  });
+  return { code: run.code, stdout: run.stdout, stderr: run.stderr, ms: run.ms };
 }
 
 /** A temporary project directory to run odw in. */
@@ -122,7 +113,8 @@ export class OdwProject {
 
   /** Runs `odw <args>` in the project directory. */
   async odw(args: string[], opts: OdwOptions = {}): Promise<OdwRun> {
-    const run: OdwRun = await runProcess(Deno.execPath(), odwDenoArgs(args), this.dir, opts);
+    const what = `odw ${args.join(" ")}`.slice(0, 200);
+    const run: OdwRun = await runProcess(Deno.execPath(), odwDenoArgs(args), this.dir, { what, ...opts });
     const trimmed = run.stdout.trim();
     if (trimmed && !trimmed.includes("\n")) {
       try {

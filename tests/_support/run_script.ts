@@ -1,6 +1,7 @@
 /**
  * Runs a workflow script in-process (static checks + executeRun on the mock backend) inside a fresh
  * temporary project directory (or a given one), collecting every event. For engine semantics tests.
+ * The run is cancelled and the test fails when it has not finished within `DEADLINES.executor`.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import type { RunEvent } from "../../src/engine/events.ts";
 import { executeRun, type RunOptions, type RunOutcome } from "../../src/engine/run.ts";
 import type { Backend } from "../../src/backends/backend.ts";
 import { analyzeScript } from "../../src/script/analyze.ts";
+import { bounded, DEADLINES } from "./deadline.ts";
 
 /** Options of {@link runScript}. */
 export interface RunScriptOptions {
@@ -53,24 +55,26 @@ export async function runScript(source: string, opts: RunScriptOptions = {}): Pr
       await Deno.writeTextFile(full, content);
     }
     const events: RunEvent[] = [];
-    const outcome = await executeRun({
-      scriptPath: join(projectDir, "script.js"),
-      source,
-      body: analysis.body,
-      name: analysis.meta.name,
-      args: opts.args,
-      hasArgs: "args" in opts,
-      backend: (opts.wrapBackend ?? ((b) => b))(
-        new MockBackend(opts.scenario && parseScenario(opts.scenario)),
-      ),
-      ...opts.run,
-      concurrency: opts.concurrency ?? 4,
-      budget: opts.budget ?? null,
-      timeoutMs: opts.timeoutMs,
-      runsDir: join(projectDir, ".odw", "runs"),
-      projectDir,
-      onEvent: (e) => events.push(e),
-    });
+    const outcome = await bounded(DEADLINES.executor, "the workflow run", (signal) =>
+      executeRun({
+        scriptPath: join(projectDir, "script.js"),
+        source,
+        body: analysis.body,
+        name: analysis.meta.name,
+        args: opts.args,
+        hasArgs: "args" in opts,
+        backend: (opts.wrapBackend ?? ((b) => b))(
+          new MockBackend(opts.scenario && parseScenario(opts.scenario)),
+        ),
+        ...opts.run,
+        concurrency: opts.concurrency ?? 4,
+        budget: opts.budget ?? null,
+        timeoutMs: opts.timeoutMs,
+        runsDir: join(projectDir, ".odw", "runs"),
+        projectDir,
+        signal,
+        onEvent: (e) => events.push(e),
+      }));
     return { outcome, events, projectDir };
   } finally {
     if (opts.projectDir === undefined) await Deno.remove(projectDir, { recursive: true });

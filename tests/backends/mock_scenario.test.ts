@@ -202,26 +202,33 @@ Deno.test("usage override replaces only the given fields; costUsd is reported", 
 });
 
 Deno.test("delayMs is waited and shows in durationMs", async () => {
-  const backend = new MockBackend({ rules: [{ label: "slow", delayMs: 80, reply: "late" }] });
+  // A delay long enough that an undelayed call cannot be mistaken for it on a loaded machine.
+  const backend = new MockBackend({ rules: [{ label: "slow", delayMs: 1000, reply: "late" }] });
   const started = performance.now();
   const result = await run(backend, { label: "slow" });
   const elapsed = performance.now() - started;
   assert.equal(result.text, "late");
-  assert.ok(result.durationMs >= 75 && result.durationMs < 1000, `durationMs ${result.durationMs}`);
-  assert.ok(elapsed >= 75, `elapsed ${elapsed}`);
+  // durationMs is the mock's clock, started before its delay timer: at least the delay.
+  assert.ok(
+    result.durationMs >= 1000 && result.durationMs < 1000 + 10_000,
+    `durationMs ${result.durationMs}`,
+  );
+  assert.ok(elapsed >= 1000, `elapsed ${elapsed}`);
   const quick = await run(backend, { label: "fast" });
-  assert.ok(quick.durationMs < 50, `durationMs ${quick.durationMs}`);
+  assert.ok(quick.durationMs < 900, `an undelayed call took ${quick.durationMs} ms`);
 });
 
 Deno.test("concurrent delayed calls run side by side", async () => {
-  const backend = new MockBackend({ default: { delayMs: 60 } });
+  // One after the other, 20 calls of 500 ms take 10 s; side by side, about 500 ms. The bound sits far
+  // from both, so load cannot push the side-by-side case over it.
+  const backend = new MockBackend({ default: { delayMs: 500 } });
   const started = performance.now();
   const results = await Promise.all(
     Array.from({ length: 20 }, (_, i) => run(backend, { key: `n#${i}`, prompt: `p${i}` })),
   );
   const elapsed = performance.now() - started;
   assert.equal(new Set(results.map((r) => r.text)).size, 20);
-  assert.ok(elapsed < 600, `20 calls of 60 ms took ${elapsed}ms`);
+  assert.ok(elapsed >= 500 && elapsed < 5000, `20 calls of 500 ms took ${elapsed}ms`);
 });
 
 Deno.test("counters live per instance: a new backend starts its sequence again", async () => {

@@ -87,7 +87,7 @@ ${BODY}`;
         .join(" ");
       const run = await runProcess(SCRIPT_BIN!, ["-qefc", command, "/dev/null"], project.dir, {
         env: { ODW_DENO: Deno.execPath(), TERM: "xterm" },
-        timeoutMs: 30_000,
+        what: "odw exec wf.js on a pty (script -qefc)",
       });
       const out = run.stdout;
       assert.equal(run.code, 0, `exit ${run.code}; output:\n${out}`);

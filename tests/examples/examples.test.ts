@@ -10,31 +10,21 @@ import { withProject } from "../_support/odw.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
 import { reply } from "../fixtures/openai_chat_server.ts";
 import { startWorld } from "../backends/pandacode_world.ts";
+import { runBounded } from "../_support/processes.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 async function odwJson(script: string, extra: string[] = []) {
   const dir = await Deno.makeTempDir({ prefix: "odw-example-" });
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--no-prompt",
-        "--quiet",
-        `${ROOT}src/cli/main.ts`,
-        "exec",
-        `${ROOT}${script}`,
-        "--json",
-        ...extra,
-      ],
+    const args = ["exec", `${ROOT}${script}`, "--json", ...extra];
+    const out = await runBounded(Deno.execPath(), {
+      args: ["run", "-A", "--no-prompt", "--quiet", `${ROOT}src/cli/main.ts`, ...args],
       cwd: dir,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, stderr);
-    return JSON.parse(new TextDecoder().decode(out.stdout));
+      what: `odw exec ${script}`,
+    });
+    assert.equal(out.code, 0, out.stderr);
+    return JSON.parse(out.stdout);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,12 +1,15 @@
 /**
  * Shared pieces of bamboo's tests: a temporary directory holding a workspace and a sibling
- * "outside" directory, a Task aimed at a scripted chat server, and an executor context that keeps
- * its log lines.
+ * "outside" directory, a Task aimed at a scripted chat server, an executor context that keeps
+ * its log lines, and a bamboo run under a deadline.
  *
  * @module
  */
 import { join } from "node:path";
-import type { ExecutorContext, Task } from "../../pandacode/executor.ts";
+import { type BambooOptions, runBamboo } from "../../pandacode/bamboo/executor.ts";
+import type { ExecutorContext, ExecutorOutcome, Task } from "../../pandacode/executor.ts";
+import { bounded, DEADLINES, pollUntil } from "../_support/deadline.ts";
+import { isAlive } from "../_support/processes.ts";
 import type { ChatServer } from "../fixtures/openai_chat_server.ts";
 
 /** A temporary workspace (`ws`) next to a directory outside it (`outside`). */
@@ -56,22 +59,24 @@ export function testContext(): ExecutorContext & { logs: string[]; controller: A
   return { signal: controller.signal, log: (m) => logs.push(m), logs, controller };
 }
 
-/** True while `pid` is a live (non-zombie) process. */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
+/**
+ * Runs bamboo on `task` under a deadline (`DEADLINES.executor`): past it the run is aborted and the
+ * test fails with a `DeadlineError`. `ctx.signal` still aborts the run earlier (timeout, cancel tests).
+ */
+export function runBambooBounded(
+  task: Task,
+  ctx: ExecutorContext = testContext(),
+  options?: BambooOptions,
+): Promise<ExecutorOutcome> {
+  return bounded(
+    DEADLINES.executor,
+    "the bamboo run",
+    (signal) => runBamboo(task, { ...ctx, signal }, options),
+    ctx.signal,
+  );
 }
 
 /** Waits up to `ms` for `pid` to be gone; true when it is. */
-export async function waitDead(pid: number, ms: number): Promise<boolean> {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    if (!isAlive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return !isAlive(pid);
+export function waitDead(pid: number, ms: number): Promise<boolean> {
+  return pollUntil(() => !isAlive(pid), ms, 50);
 }

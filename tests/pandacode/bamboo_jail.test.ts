@@ -7,9 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runBamboo } from "../../pandacode/bamboo/executor.ts";
 import { reply, startChatServer, toolResultsOf } from "../fixtures/openai_chat_server.ts";
-import { bambooTask, tempWorkspace, testContext } from "./bamboo_helpers.ts";
+import { bambooTask, runBambooBounded, tempWorkspace, testContext } from "./bamboo_helpers.ts";
 
 const SECRET = "TOP-SECRET-7f3a";
 
@@ -85,7 +84,7 @@ Deno.test("bamboo file tools refuse every way out of the workspace", async () =>
     reply.text("done", { prompt_tokens: 10, completion_tokens: 1 }),
   ]);
 
-  const outcome = await runBamboo(bambooTask(tmp.ws, server), testContext());
+  const outcome = await runBambooBounded(bambooTask(tmp.ws, server), testContext());
   assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
   assert.equal(server.requests.length, 2);
 

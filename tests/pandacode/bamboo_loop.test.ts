@@ -6,10 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runBamboo } from "../../pandacode/bamboo/executor.ts";
 import { costOf, findProvider } from "../../pandacode/bamboo/providers.ts";
 import { reply, startChatServer, toolResultsOf } from "../fixtures/openai_chat_server.ts";
-import { bambooTask, tempWorkspace, testContext } from "./bamboo_helpers.ts";
+import { bambooTask, runBambooBounded, tempWorkspace, testContext } from "./bamboo_helpers.ts";
 
 Deno.test("bamboo reads then edits a file over three steps and sums usage", async () => {
   await using tmp = await tempWorkspace({ "a.txt": "hello world\n" });
@@ -27,7 +26,7 @@ Deno.test("bamboo reads then edits a file over three steps and sums usage", asyn
   ]);
   const ctx = testContext();
   const started = performance.now();
-  const outcome = await runBamboo(bambooTask(tmp.ws, server, { prompt: "say hello to bamboo" }), ctx);
+  const outcome = await runBambooBounded(bambooTask(tmp.ws, server, { prompt: "say hello to bamboo" }), ctx);
   const elapsed = performance.now() - started;
 
   assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
@@ -72,7 +71,7 @@ Deno.test("bamboo reads then edits a file over three steps and sums usage", asyn
 Deno.test("bamboo passes effort and max output tokens to the endpoint", async () => {
   await using tmp = await tempWorkspace();
   await using server = startChatServer([reply.text("ok", { prompt_tokens: 1, completion_tokens: 1 })]);
-  const outcome = await runBamboo(
+  const outcome = await runBambooBounded(
     bambooTask(tmp.ws, server, { effort: "high", maxOutputTokens: 1234, model: "deepseek-v4-pro" }),
     testContext(),
   );

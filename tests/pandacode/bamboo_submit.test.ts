@@ -6,9 +6,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { runBamboo } from "../../pandacode/bamboo/executor.ts";
 import { messagesOf, reply, startChatServer, toolResultsOf } from "../fixtures/openai_chat_server.ts";
-import { bambooTask, tempWorkspace, testContext } from "./bamboo_helpers.ts";
+import { bambooTask, runBambooBounded, tempWorkspace, testContext } from "./bamboo_helpers.ts";
 
 const SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -31,7 +30,7 @@ Deno.test("bamboo submit: invalid then valid gives the valid object; the retry c
     }),
     reply.text("should not be asked"),
   ]);
-  const outcome = await runBamboo(bambooTask(tmp.ws, server, { schema: SCHEMA }), testContext());
+  const outcome = await runBambooBounded(bambooTask(tmp.ws, server, { schema: SCHEMA }), testContext());
   assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
   assert.deepEqual(outcome.output, { verdict: "pass", score: 7 });
   assert.equal(outcome.text, JSON.stringify({ verdict: "pass", score: 7 }));
@@ -64,7 +63,7 @@ Deno.test("bamboo submit: three invalid submissions fail the task", async () => 
   await using server = startChatServer(() =>
     reply.tools([{ name: "submit", args: { verdict: "nope" } }], { prompt_tokens: 5, completion_tokens: 5 })
   );
-  const outcome = await runBamboo(bambooTask(tmp.ws, server, { schema: SCHEMA }), testContext());
+  const outcome = await runBambooBounded(bambooTask(tmp.ws, server, { schema: SCHEMA }), testContext());
   assert.equal(outcome.status, "failed");
   assert.equal(server.requests.length, 3);
   assert.equal(outcome.error?.kind, "schema");
@@ -79,7 +78,7 @@ Deno.test("bamboo submit: a text answer is reminded once, then a JSON text answe
     reply.text("All good!"),
     reply.text('```json\n{"verdict":"fail","score":0}\n```'),
   ]);
-  const outcome = await runBamboo(bambooTask(tmp.ws, server, { schema: SCHEMA }), testContext());
+  const outcome = await runBambooBounded(bambooTask(tmp.ws, server, { schema: SCHEMA }), testContext());
   assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
   assert.deepEqual(outcome.output, { verdict: "fail", score: 0 });
   assert.equal(server.requests.length, 2);
@@ -91,7 +90,7 @@ Deno.test("bamboo submit: a text answer is reminded once, then a JSON text answe
 Deno.test("bamboo: an invalid schema fails before any request", async () => {
   await using tmp = await tempWorkspace();
   await using server = startChatServer([reply.text("unused")]);
-  const outcome = await runBamboo(
+  const outcome = await runBambooBounded(
     bambooTask(tmp.ws, server, { schema: { type: "object", properties: { a: { type: "no-such-type" } } } }),
     testContext(),
   );

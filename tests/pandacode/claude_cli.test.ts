@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ReportSchema } from "../../src/common/contract.ts";
+import { DEADLINES } from "../_support/deadline.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
 import { linesOf, runCli } from "./cli_support.ts";
 import { withClaudeSandbox } from "./claude_harness.ts";
@@ -48,6 +49,7 @@ Deno.test({
           {
             env: { ...sb.env, PANDACODE_CLAUDE_BIN: sb.bin, DENO_DIR: denoDir() },
             stdin: "Write hi into notes.txt",
+            deadlineMs: DEADLINES.cli,
           },
         );
         assert.equal(code, 0, stderr);

@@ -6,15 +6,18 @@
  * @example
  * ```ts
  * await withClaudeSandbox([{ text: "hi" }], async (sb) => {
- *   const outcome = await claudeExecutor.run(sb.task({ prompt: "say hi" }), sb.ctx());
+ *   const outcome = await sb.run({ prompt: "say hi" });
  * });
  * ```
  * @module
  */
 import { join } from "node:path";
-import type { ExecutorContext, Task } from "../../pandacode/executor.ts";
+import type { ExecutorContext, ExecutorOutcome, Task } from "../../pandacode/executor.ts";
+import { claudeExecutor } from "../../pandacode/executors/claude.ts";
+import { bounded, DEADLINES } from "../_support/deadline.ts";
 import { cachedCli } from "../_support/prereq.ts";
 import { claudeTestEnv } from "../_support/claude_env.ts";
+import { pidsWithEnvEntry } from "../_support/processes.ts";
 import {
   type AnthropicReply,
   type AnthropicServer,
@@ -40,6 +43,11 @@ export interface ClaudeSandbox {
   /** An executor context; `signal` defaults to one that never aborts. `logs` collects log lines. */
   ctx(signal?: AbortSignal): ExecutorContext;
   logs: string[];
+  /**
+   * Runs the claude executor on `sb.task(over)` under a deadline (`DEADLINES.cli`): past it the run is
+   * aborted (its process tree killed) and the test fails. `signal` aborts the run earlier.
+   */
+  run(over?: Partial<Task>, signal?: AbortSignal): Promise<ExecutorOutcome>;
 }
 
 /** Runs `fn` with a fresh sandbox and removes everything afterwards. */
@@ -74,6 +82,13 @@ export async function withClaudeSandbox(
       logs,
       task: (over = {}) => ({ runtime: "claude", cwd, prompt: "hello", env, bin, ...over } as Task),
       ctx: (signal = new AbortController().signal) => ({ signal, log: (m) => logs.push(m) }),
+      run: (over = {}, signal) =>
+        bounded(
+          DEADLINES.cli,
+          "the claude run",
+          (bound) => claudeExecutor.run(sb.task(over), sb.ctx(bound)),
+          signal,
+        ),
     };
     await fn(sb);
   } finally {
@@ -84,19 +99,7 @@ export async function withClaudeSandbox(
 
 /** Pids of live processes whose environment contains `PANDACODE_TEST_MARKER=<marker>`. */
 export function processesWithMarker(marker: string): number[] {
-  const needle = `PANDACODE_TEST_MARKER=${marker}`;
-  const found: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const environ = Deno.readTextFileSync(`/proc/${entry.name}/environ`);
-      if (!environ.split("\0").includes(needle)) continue;
-      const stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-      if (/^\d+ \(.*\) Z/.test(stat)) continue; // a zombie is already dead
-      found.push(Number(entry.name));
-    } catch { /* gone, or not ours to read */ }
-  }
-  return found;
+  return pidsWithEnvEntry(`PANDACODE_TEST_MARKER=${marker}`);
 }
 
 /** A JSON Schema used by the structured tests. */

@@ -8,8 +8,14 @@
 import assert from "node:assert/strict";
 import { executeTask } from "../../pandacode/cli/run.ts";
 import type { Executor, ExecutorOutcome, Task } from "../../pandacode/executor.ts";
-import { emptyUsage, type NodeError } from "../../src/common/contract.ts";
+import { emptyUsage, type NodeError, type Report } from "../../src/common/contract.ts";
 import { ReportSchema } from "../../src/common/contract.ts";
+import { DEADLINES, withDeadline } from "../_support/deadline.ts";
+
+/** `executeTask` under a deadline: a report must come out whatever the executor does. */
+function execute(task: Task, executor: Executor, graceMs?: number): Promise<Report> {
+  return withDeadline(executeTask(task, executor, graceMs), DEADLINES.executor, "executeTask to report");
+}
 
 async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "pandacode-exec-" });
@@ -55,7 +61,7 @@ Deno.test("a completed outcome becomes a valid report with filesChanged and the 
         return Promise.resolve(outcome({ usage, output: { ok: true }, model: null }));
       },
     };
-    const report = await executeTask(taskIn(dir), executor);
+    const report = await execute(taskIn(dir), executor);
     assert.deepEqual(ReportSchema.parse(report), report);
     assert.equal(report.status, "completed");
     assert.equal(report.provider, "deepseek");
@@ -78,7 +84,7 @@ Deno.test("the runtime's own model/provider win over the task's", async () => {
     const executor: Executor = {
       run: () => Promise.resolve(outcome({ model: "served-model", provider: "p2" })),
     };
-    const report = await executeTask(taskIn(dir), executor);
+    const report = await execute(taskIn(dir), executor);
     assert.equal(report.model, "served-model");
     assert.equal(report.provider, "p2");
   });
@@ -91,7 +97,7 @@ Deno.test("an executor that throws (even synchronously) gives a failed report wi
         throw new Error("boom in the adapter");
       },
     };
-    const report = await executeTask(taskIn(dir), executor);
+    const report = await execute(taskIn(dir), executor);
     assert.equal(report.status, "failed");
     assert.deepEqual(report.error, { kind: "internal", message: "boom in the adapter", retryable: false });
     assert.equal(report.costUsd, null);
@@ -104,7 +110,7 @@ Deno.test("an invalid outcome is replaced by a failed report that says what was 
     const bad = outcome({
       usage: { inputTokens: -1, outputTokens: 1.5, cachedInputTokens: 0, reasoningTokens: 0 },
     });
-    const report = await executeTask(taskIn(dir), { run: () => Promise.resolve(bad) });
+    const report = await execute(taskIn(dir), { run: () => Promise.resolve(bad) });
     assert.equal(report.status, "failed");
     assert.equal(report.error?.kind, "internal");
     assert.match(
@@ -134,8 +140,7 @@ Deno.test("timeout: an executor that stops on the signal gets status timeout; it
           });
         }),
     };
-    const started = performance.now();
-    const report = await executeTask(taskIn(dir, { timeoutMs: 150 }), executor);
+    const report = await execute(taskIn(dir, { timeoutMs: 150 }), executor);
     assert.equal(reason, "timeout");
     assert.equal(report.status, "timeout");
     assert.deepEqual(report.error, {
@@ -144,10 +149,27 @@ Deno.test("timeout: an executor that stops on the signal gets status timeout; it
       retryable: false,
     });
     assert.equal(report.usage.inputTokens, 7);
-    assert.ok(
-      report.durationMs >= 140 && performance.now() - started < 2000,
-      `durationMs ${report.durationMs}`,
-    );
+    // durationMs and the timeout count from the same instant (pandacode's own clock): at least 150 ms.
+    assert.ok(report.durationMs >= 150, `durationMs ${report.durationMs} < the 150 ms timeout`);
+    assert.ok(report.durationMs < 150 + 10_000, `durationMs ${report.durationMs}`);
+  });
+});
+
+Deno.test("timeout: durationMs counts from the instant the timeout was armed, a slow snapshot included", async () => {
+  await inTempDir(async (dir) => {
+    // 16 MiB of small-enough-to-hash files: the snapshot taken at the start of the task takes tens of
+    // milliseconds, which a clock started after it would leave out of a timed-out task's duration.
+    const chunk = new Uint8Array(256 * 1024).fill(7);
+    for (let i = 0; i < 64; i++) Deno.writeFileSync(`${dir}/blob-${i}.bin`, chunk);
+    const executor: Executor = {
+      run: (_task, ctx) =>
+        new Promise((resolve) =>
+          ctx.signal.addEventListener("abort", () => resolve(outcome({ status: "timeout" })), { once: true })
+        ),
+    };
+    const report = await execute(taskIn(dir, { timeoutMs: 100 }), executor);
+    assert.equal(report.status, "timeout");
+    assert.ok(report.durationMs >= 100, `durationMs ${report.durationMs} < the 100 ms timeout`);
   });
 });
 
@@ -164,7 +186,7 @@ Deno.test("timeout: the executor's own timeout error is kept when it reports sta
           ctx.signal.addEventListener("abort", () => resolve(outcome({ status: "timeout", error: own })))
         ),
     };
-    const report = await executeTask(taskIn(dir, { timeoutMs: 50 }), executor);
+    const report = await execute(taskIn(dir, { timeoutMs: 50 }), executor);
     assert.equal(report.status, "timeout");
     assert.deepEqual(report.error, own);
   });
@@ -172,16 +194,16 @@ Deno.test("timeout: the executor's own timeout error is kept when it reports sta
 
 Deno.test("an executor that ignores the abort is abandoned after the grace period and a report is still made", async () => {
   await inTempDir(async (dir) => {
-    const started = performance.now();
-    const report = await executeTask(
+    const report = await execute(
       taskIn(dir, { timeoutMs: 100 }),
       { run: () => new Promise(() => {}) },
       { graceMs: 300 },
     );
-    const elapsed = performance.now() - started;
     assert.equal(report.status, "timeout");
     assert.equal(report.error?.kind, "timeout");
-    assert.ok(elapsed >= 380 && elapsed < 3000, `elapsed ${elapsed}`);
+    // On pandacode's clock: the 100 ms timeout, then the 300 ms grace armed when it fired.
+    assert.ok(report.durationMs >= 400, `durationMs ${report.durationMs} < timeout + grace`);
+    assert.ok(report.durationMs < 400 + 10_000, `durationMs ${report.durationMs}`);
     ReportSchema.parse(report);
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Helpers for the pandacode CLI tests: run the real CLI (`deno run pandacode/main.ts`) as a
- * subprocess with a controlled environment, and make tiny executable scripts in temp dirs.
+ * subprocess with a controlled environment and a deadline, and make tiny executable scripts in temp dirs.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { type BoundedChild, spawnBounded } from "../_support/processes.ts";
 
 /** The checkout root. */
 export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
@@ -24,6 +25,8 @@ export interface CliOptions {
   /** Text fed on stdin; absent: stdin is closed at once (empty, not a terminal). */
   stdin?: string;
   cwd?: string;
+  /** Kill the CLI's process tree and fail after this long; default `DEADLINES.process`. */
+  deadlineMs?: number;
 }
 
 /** The environment every CLI run starts from: no provider keys, no CLI overrides, PATH without the CLIs. */
@@ -36,33 +39,26 @@ export function baseEnv(): Record<string, string> {
   return env;
 }
 
-/** Starts the CLI; the caller reads `output()` or signals the child. */
-export function spawnCli(args: string[], options: CliOptions = {}): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
+/**
+ * Starts the CLI under a deadline (`DEADLINES.process`): when it passes, the CLI's process tree is
+ * killed and `output()` rejects with a `DeadlineError`. `stdin` is fed and closed at once.
+ */
+export function spawnCli(args: string[], options: CliOptions = {}): BoundedChild {
+  return spawnBounded(Deno.execPath(), {
     args: ["run", "-A", "--quiet", "--config", `${ROOT}deno.json`, MAIN, ...args],
     env: { ...baseEnv(), ...options.env },
     clearEnv: true,
     cwd: options.cwd ?? ROOT,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+    stdin: options.stdin ?? "",
+    deadlineMs: options.deadlineMs,
+    what: `pandacode ${args.join(" ")}`.slice(0, 200),
+  });
 }
 
-/** Feeds `text` (or nothing) on the child's stdin and closes it. */
-export async function feedStdin(child: Deno.ChildProcess, text?: string): Promise<void> {
-  const writer = child.stdin.getWriter();
-  if (text !== undefined) await writer.write(new TextEncoder().encode(text));
-  await writer.close();
-}
-
-/** Runs `pandacode <args>` to its end. */
+/** Runs `pandacode <args>` to its end (under the deadline of {@link spawnCli}). */
 export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const child = spawnCli(args, options);
-  await feedStdin(child, options.stdin);
-  const out = await child.output();
-  const decoder = new TextDecoder();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
+  const { code, stdout, stderr } = await spawnCli(args, options).output();
+  return { code, stdout, stderr };
 }
 
 /** Lines of `text`, without the trailing empty one. */
@@ -76,25 +72,4 @@ export function writeScript(dir: string, name: string, body: string): string {
   Deno.writeTextFileSync(path, `#!/bin/sh\n${body}\n`);
   Deno.chmodSync(path, 0o755);
   return path;
-}
-
-/** True while a process with this pid exists (and is not a zombie). */
-export function isAlive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
-    return state !== "Z" && state !== "X";
-  } catch {
-    return false;
-  }
-}
-
-/** Polls `check` every 25 ms until it is true or `ms` pass; returns its last value. */
-export async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return check();
 }

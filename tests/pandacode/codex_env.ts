@@ -7,13 +7,16 @@
  * @example
  * ```ts
  * await using env = await codexTestEnv([{ text: "hi" }]);
- * const outcome = await codexExecutor.run(env.task({ prompt: "say hi" }), env.context());
+ * const outcome = await env.run(env.task({ prompt: "say hi" }));
  * ```
  * @module
  */
 import { join } from "node:path";
-import type { ExecutorContext, Task } from "../../pandacode/executor.ts";
+import type { ExecutorContext, ExecutorOutcome, Task } from "../../pandacode/executor.ts";
+import { codexExecutor } from "../../pandacode/executors/codex.ts";
+import { bounded, DEADLINES, pollUntil } from "../_support/deadline.ts";
 import { cachedCli } from "../_support/prereq.ts";
+import { pidsWithEnvEntry } from "../_support/processes.ts";
 import {
   type ResponsesServer,
   type ScriptedReply,
@@ -44,6 +47,11 @@ export interface CodexTestEnv extends AsyncDisposable {
   context(signal?: AbortSignal): ExecutorContext;
   /** Pids of live processes whose environment carries this CODEX_HOME. */
   livePids(): number[];
+  /**
+   * Runs the codex executor on `task` (default: `task()`) under a deadline (`DEADLINES.cli`): past
+   * it the run is aborted (its process tree killed) and the test fails. `signal` aborts it earlier.
+   */
+  run(task?: Task, signal?: AbortSignal): Promise<ExecutorOutcome>;
 }
 
 /** config.toml whose selected model provider is the scripted Responses server at `baseUrl`. */
@@ -66,43 +74,14 @@ export function codexConfig(baseUrl: string): string {
   ].join("\n");
 }
 
-/** Pids of live processes whose environment contains `entry` (`NAME=value`). */
-export function pidsWithEnvEntry(entry: string): number[] {
-  const needle = new TextEncoder().encode(`${entry}\0`);
-  const pids: number[] = [];
-  for (const dirent of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(dirent.name)) continue;
-    let environ: Uint8Array;
-    try {
-      environ = Deno.readFileSync(`/proc/${dirent.name}/environ`);
-    } catch {
-      continue; // gone, or not ours
-    }
-    if (indexOf(environ, needle) >= 0) pids.push(Number(dirent.name));
-  }
-  return pids;
-}
-
 /** Polls `pids()` until it is empty or `withinMs` passed; returns the last list and the time waited. */
 export async function waitGone(
   pids: () => number[],
   withinMs: number,
 ): Promise<{ left: number[]; waitedMs: number }> {
   const started = performance.now();
-  let left = pids();
-  while (left.length > 0 && performance.now() - started < withinMs) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    left = pids();
-  }
-  return { left, waitedMs: performance.now() - started };
-}
-
-function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
+  await pollUntil(() => pids().length === 0, withinMs);
+  return { left: pids(), waitedMs: performance.now() - started };
 }
 
 /**
@@ -126,15 +105,33 @@ export async function codexTestEnv(
   const bin = cachedCli("codex");
   if (bin) env.PANDACODE_CODEX_BIN = bin;
   const logs: string[] = [];
+  const taskOf = (overrides: Partial<Task> = {}): Task => ({
+    runtime: "codex",
+    cwd: workspace,
+    prompt: "say hello",
+    env,
+    ...overrides,
+  });
+  const contextOf = (signal = new AbortController().signal): ExecutorContext => ({
+    signal,
+    log: (m) => logs.push(m),
+  });
   return {
     server,
     home,
     workspace,
     env,
     logs,
-    task: (overrides = {}) => ({ runtime: "codex", cwd: workspace, prompt: "say hello", env, ...overrides }),
-    context: (signal = new AbortController().signal) => ({ signal, log: (m) => logs.push(m) }),
+    task: taskOf,
+    context: contextOf,
     livePids: () => pidsWithEnvEntry(`CODEX_HOME=${home}`),
+    run: (task = undefined, signal) =>
+      bounded(
+        DEADLINES.cli,
+        "the codex run",
+        (bound) => codexExecutor.run(task ?? taskOf(), contextOf(bound)),
+        signal,
+      ),
     async [Symbol.asyncDispose]() {
       await server.close();
       await Deno.remove(home, { recursive: true }).catch(() => {});

@@ -7,7 +7,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import type { Task } from "../../pandacode/executor.ts";
 import { codexExecutor } from "../../pandacode/executors/codex.ts";
+import { bounded, DEADLINES } from "../_support/deadline.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
 import { codexTestEnv, lastUserText, TEST_KEY, TEST_MODEL } from "./codex_env.ts";
 
@@ -23,9 +25,8 @@ Deno.test({
       usage: { inputTokens: 1234, cachedInputTokens: 1000, outputTokens: 56, reasoningTokens: 12 },
     }]);
     const started = performance.now();
-    const outcome = await codexExecutor.run(
+    const outcome = await env.run(
       env.task({ prompt: "Say hello, please.", model: TEST_MODEL, effort: "max" }),
-      env.context(),
     );
     const ms = performance.now() - started;
     assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
@@ -70,7 +71,7 @@ Deno.test({
         usage: { inputTokens: 700, cachedInputTokens: 500, outputTokens: 9, reasoningTokens: 3 },
       },
     ]);
-    const outcome = await codexExecutor.run(env.task({ prompt: "Create made.txt" }), env.context());
+    const outcome = await env.run(env.task({ prompt: "Create made.txt" }));
     assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
     assert.equal(outcome.text, "Created made.txt.");
     assert.equal(await Deno.readTextFile(join(env.workspace, "made.txt")), "made by codex");
@@ -106,7 +107,7 @@ Deno.test({
       baseUrl: env.server.baseUrl,
       env: { ...env.env, OPENAI_API_KEY: "sk-base-url" },
     });
-    const outcome = await codexExecutor.run(task, env.context());
+    const outcome = await env.run(task);
     assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
     assert.equal(outcome.text, "via base url");
     assert.deepEqual(outcome.usage, {
@@ -122,14 +123,16 @@ Deno.test({
 });
 
 Deno.test("codex: a missing CLI fails with an install hint", async () => {
-  const outcome = await codexExecutor.run(
-    {
-      runtime: "codex",
-      cwd: Deno.cwd(),
-      prompt: "x",
-      env: { PANDACODE_CODEX_BIN: "/nonexistent/bin/codex" },
-    },
-    { signal: new AbortController().signal, log: () => {} },
+  const task: Task = {
+    runtime: "codex",
+    cwd: Deno.cwd(),
+    prompt: "x",
+    env: { PANDACODE_CODEX_BIN: "/nonexistent/bin/codex" },
+  };
+  const outcome = await bounded(
+    DEADLINES.executor,
+    "the codex run without a CLI",
+    (signal) => codexExecutor.run(task, { signal, log: () => {} }),
   );
   assert.equal(outcome.status, "failed");
   assert.equal(outcome.error?.kind, "cli_not_found");

@@ -6,7 +6,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { codexExecutor } from "../../pandacode/executors/codex.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
 import { codexTestEnv } from "./codex_env.ts";
 
@@ -27,7 +26,7 @@ Deno.test({
       text: JSON.stringify({ answer: "forty-two", count: 42 }),
       usage: { inputTokens: 300, cachedInputTokens: 100, outputTokens: 15, reasoningTokens: 4 },
     }]);
-    const outcome = await codexExecutor.run(env.task({ prompt: "Answer as JSON", schema }), env.context());
+    const outcome = await env.run(env.task({ prompt: "Answer as JSON", schema }));
     assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
     assert.deepEqual(outcome.output, { answer: "forty-two", count: 42 });
     assert.deepEqual(outcome.usage, {
@@ -54,7 +53,7 @@ Deno.test({
       { text: JSON.stringify({ answer: 3 }), usage: { inputTokens: 100, outputTokens: 10 } },
       { text: JSON.stringify({ answer: "x", count: 1 }) },
     ]);
-    const outcome = await codexExecutor.run(env.task({ prompt: "Answer as JSON", schema }), env.context());
+    const outcome = await env.run(env.task({ prompt: "Answer as JSON", schema }));
     assert.equal(outcome.status, "failed");
     assert.equal(outcome.error?.kind, "schema");
     assert.equal(outcome.error?.retryable, false, "the engine's schema tries own the retry");
@@ -71,7 +70,7 @@ Deno.test({
   ignore,
   async fn() {
     await using env = await codexTestEnv([{ text: "not json at all" }]);
-    const outcome = await codexExecutor.run(env.task({ prompt: "Answer as JSON", schema }), env.context());
+    const outcome = await env.run(env.task({ prompt: "Answer as JSON", schema }));
     assert.equal(outcome.status, "failed");
     assert.equal(outcome.error?.kind, "schema");
     assert.match(outcome.error?.message ?? "", /not JSON/);

@@ -16,8 +16,10 @@
  * @module
  */
 import { dirname, join } from "node:path";
+import { DEADLINES } from "../_support/deadline.ts";
 import { cachedCli } from "../_support/prereq.ts";
 import { claudeTestEnv } from "../_support/claude_env.ts";
+import { runBounded } from "../_support/processes.ts";
 import { type RecordedRequest, startAnthropicServer } from "../fixtures/anthropic_server.ts";
 import { anthropicReply, framedPrompt, type ReplyRule } from "./replies.ts";
 
@@ -52,7 +54,7 @@ export interface BuiltinOptions {
   replies?: ReplyRule[];
   /** Extra files to create in the working directory (relative path → content). */
   files?: Record<string, string>;
-  /** Kill the CLI after this long (default 60 s). */
+  /** Kill the CLI's process tree and fail after this long (default `DEADLINES.cli`). */
   timeoutMs?: number;
 }
 
@@ -169,10 +171,7 @@ export async function runBuiltin(script: string, opts: BuiltinOptions = {}): Pro
       CLAUDE_CODE_TMPDIR: tmp,
       CLAUDE_CODE_WORKFLOWS: "1",
     };
-    const killer = new AbortController();
-    const timer = setTimeout(() => killer.abort(), opts.timeoutMs ?? 60_000);
-    const started = performance.now();
-    const output = await new Deno.Command(bin, {
+    const output = await runBounded(bin, {
       args: [
         "-p",
         MAIN_PROMPT,
@@ -185,13 +184,11 @@ export async function runBuiltin(script: string, opts: BuiltinOptions = {}): Pro
       cwd,
       env,
       clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: killer.signal,
-    }).output().finally(() => clearTimeout(timer));
-    const ms = Math.round(performance.now() - started);
-    const stdout = new TextDecoder().decode(output.stdout);
+      deadlineMs: opts.timeoutMs ?? DEADLINES.cli,
+      what: "the built-in Workflow run (claude -p)",
+    });
+    const ms = output.ms;
+    const stdout = output.stdout;
     const events = parseEvents(stdout);
     const extras = { agentPrompts, requests: server.requests, events, ms };
     const record = await readRunRecord(configDir);
@@ -201,7 +198,7 @@ export async function runBuiltin(script: string, opts: BuiltinOptions = {}): Pro
       const error = tool.text.replace(/^<tool_use_error>|<\/tool_use_error>$/g, "");
       return { status: "refused", result: null, error, logs: [], agentCount: 0, ...extras };
     }
-    const stderr = new TextDecoder().decode(output.stderr);
+    const stderr = output.stderr;
     throw new Error(
       `claude exited ${output.code} after ${ms} ms without a workflow record\n${stderr}\n${
         stdout.slice(-2000)

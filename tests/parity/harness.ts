@@ -34,7 +34,7 @@ export interface OdwParityOptions {
   scenario?: Record<string, unknown>;
   /** Extra files to create in the project directory (relative path → content). */
   files?: Record<string, string>;
-  /** Kill odw after this long (default 60 s). */
+  /** Kill odw's process tree and fail after this long (default `DEADLINES.process`). */
   timeoutMs?: number;
 }
 

@@ -8,14 +8,18 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEADLINES } from "../_support/deadline.ts";
+import { runBounded } from "../_support/processes.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-
-async function deno(args: string[], cwd: string) {
-  const out = await new Deno.Command(Deno.execPath(), { args, cwd, stdout: "piped", stderr: "piped" })
-    .output();
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+/** Runs `deno <args>` under a deadline (a bundle or publish check is the slowest step here). */
+function deno(args: string[], cwd: string) {
+  return runBounded(Deno.execPath(), {
+    args,
+    cwd,
+    deadlineMs: DEADLINES.cli,
+    what: `deno ${args.join(" ")}`,
+  });
 }
 
 Deno.test("bundled single-file odw runs examples/hello.js on the mock backend and writes its report", async () => {

@@ -10,19 +10,19 @@ import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { analyzeScript } from "../../src/script/analyze.ts";
+import { runBounded } from "../_support/processes.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TYPINGS = join(ROOT, "odw.d.ts");
 
 async function denoCheck(file: string, cwd: string): Promise<{ code: number; output: string }> {
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+  const { code, stdout, stderr } = await runBounded(Deno.execPath(), {
     args: ["check", "--quiet", file],
     cwd,
     env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code, output: new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr) };
+    what: `deno check ${file}`,
+  });
+  return { code, output: stdout + stderr };
 }
 
 Deno.test("examples/typed.js type-checks against odw.d.ts", async () => {
