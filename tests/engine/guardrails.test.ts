@@ -126,7 +126,8 @@ Deno.test("stall: a silent try is killed at the stall timeout and retried; a ste
   assert.equal(silent.length, 2);
   assert.equal(silent[0].kind, "cancelled", "the backend saw its try aborted");
   const killedAfter = silent[0].end! - silent[0].start;
-  assert.ok(killedAfter >= 290 && killedAfter < 5000, `killed after ${killedAfter} ms`);
+  // The upper bound tells "killed at the stall timeout" from "never killed", with room for a loaded machine.
+  assert.ok(killedAfter >= 290 && killedAfter < 15_000, `killed after ${killedAfter} ms`);
   assert.equal(rec.tries.filter((t) => t.label === "steady").length, 1);
   const steady = eventsOf(events, "node.finished").find((e) => e.label === "steady")!;
   assert.equal(steady.attempts, 1);
