@@ -11,6 +11,7 @@ import { runBamboo } from "../../pandacode/bamboo/executor.ts";
 import type { Backend, NodeRequest, TryResult } from "../../src/backends/backend.ts";
 import { NodeRunner } from "../../src/engine/node_runner.ts";
 import { reply, startChatServer } from "../fixtures/openai_chat_server.ts";
+import { bounded, DEADLINES } from "../_support/deadline.ts";
 import { bambooTask, tempWorkspace } from "../pandacode/bamboo_helpers.ts";
 
 /** bamboo in-process as a backend try (what the pandacode backend does, without the report step). */
@@ -50,7 +51,7 @@ Deno.test("stall: a server that stops mid-answer is killed at the stall timeout 
     retryBaseMs: 10,
   });
   const started = performance.now();
-  const result = await runner.run(spec, { signal: AbortSignal.timeout(20_000) });
+  const result = await bounded(DEADLINES.executor, "the node run", (signal) => runner.run(spec, { signal }));
   const took = performance.now() - started;
   assert.equal(result.status, "completed", JSON.stringify(result.error));
   assert.equal(result.value, "second try answered");
@@ -65,7 +66,7 @@ Deno.test("stall: a slow but steady answer longer than the stall timeout complet
   await using server = startChatServer([{ kind: "message", text, trickleMs: 40 }]);
   const runner = new NodeRunner(bambooBackend(bambooTask(tmp.ws, server)), tmp.ws, { stallTimeoutMs: 500 });
   const started = performance.now();
-  const result = await runner.run(spec, { signal: AbortSignal.timeout(30_000) });
+  const result = await bounded(DEADLINES.executor, "the node run", (signal) => runner.run(spec, { signal }));
   const took = performance.now() - started;
   assert.equal(result.status, "completed", JSON.stringify(result.error));
   assert.equal(result.value, text);

@@ -7,9 +7,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { runBamboo } from "../../pandacode/bamboo/executor.ts";
 import { reply, startChatServer } from "../fixtures/openai_chat_server.ts";
-import { bambooTask, tempWorkspace, testContext } from "./bamboo_helpers.ts";
+import { bambooTask, runBambooBounded, tempWorkspace, testContext } from "./bamboo_helpers.ts";
 
 Deno.test("bamboo: account errors are quota (402, or a 429 saying so, not retried) or auth (401/403)", async () => {
   await using tmp = await tempWorkspace();
@@ -21,7 +20,9 @@ Deno.test("bamboo: account errors are quota (402, or a 429 saying so, not retrie
   ];
   for (const [status, message, kind, requests] of cases) {
     await using server = startChatServer(() => reply.error(status, message));
-    const outcome = await runBamboo(bambooTask(tmp.ws, server), testContext(), { retry: { baseDelayMs: 5 } });
+    const outcome = await runBambooBounded(bambooTask(tmp.ws, server), testContext(), {
+      retry: { baseDelayMs: 5 },
+    });
     assert.equal(outcome.status, "failed", `${status}`);
     assert.equal(outcome.error?.kind, kind, `${status}: ${outcome.error?.message}`);
     assert.equal(outcome.error?.retryable, false);
@@ -32,7 +33,7 @@ Deno.test("bamboo: account errors are quota (402, or a 429 saying so, not retrie
 Deno.test("bamboo: retries 0 sends one request; the server's Retry-After reaches the report", async () => {
   await using tmp = await tempWorkspace();
   await using server = startChatServer(() => reply.error(429, "Too Many Requests", { "retry-after": "7" }));
-  const outcome = await runBamboo(bambooTask(tmp.ws, server, { retries: 0 }), testContext());
+  const outcome = await runBambooBounded(bambooTask(tmp.ws, server, { retries: 0 }), testContext());
   assert.equal(server.requests.length, 1);
   assert.equal(outcome.error?.kind, "rate_limit");
   assert.equal(outcome.error?.retryable, true);
@@ -44,7 +45,7 @@ Deno.test("bamboo: every response is a sign of life (activity), so a steady run 
   await using server = startChatServer([reply.text("done")]);
   let signs = 0;
   const ctx = { ...testContext(), activity: () => signs++ };
-  const outcome = await runBamboo(bambooTask(tmp.ws, server), ctx);
+  const outcome = await runBambooBounded(bambooTask(tmp.ws, server), ctx);
   assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
   assert.ok(signs >= 2, `${signs} signs of life (the response, then its body)`);
 });
