@@ -10,7 +10,7 @@
  * @example
  * ```ts
  * const outcome = await bounded(DEADLINES.executor, "the bamboo run", (signal) => runBamboo(task, { signal, log }));
- * await withDeadline(server.hanging, DEADLINES.cliStart, "the CLI to reach the hanging server");
+ * await awaitDuring(server.hanging, running, DEADLINES.cliStart, "the CLI to reach the server", () => ac.abort());
  * await waitUntil(() => !isAlive(pid), 5_000, `process ${pid} to exit`);
  * ```
  * @module
@@ -114,4 +114,29 @@ export async function waitUntil(
   everyMs = 25,
 ): Promise<void> {
   if (!await pollUntil(check, ms, everyMs)) throw new DeadlineError(deadlineMessage(what, ms));
+}
+
+/**
+ * Waits, with a deadline, for `event` (say, a scripted server holding a request) while `work` runs.
+ * Fails when `work` ends first (the event can no longer come) or the deadline passes; then `stop` is
+ * called (e.g. abort the work) and `work` is given {@link DEADLINES.windDown} to end, so nothing is
+ * left running behind the failure.
+ */
+export async function awaitDuring<T>(
+  event: Promise<unknown>,
+  work: Promise<T>,
+  ms: number,
+  what: string,
+  stop: () => void,
+): Promise<void> {
+  const ended = Symbol("ended");
+  const first = await withDeadline(Promise.race([event, work.then(() => ended)]), ms, what)
+    .catch(async (error) => {
+      stop();
+      await withDeadline(work, DEADLINES.windDown, `${what}: the work to stop`).catch(() => {});
+      throw error;
+    });
+  if (first === ended) {
+    throw new Error(`${what}: the work ended first, with ${JSON.stringify(await work)}`);
+  }
 }

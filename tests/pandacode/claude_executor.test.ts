@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { claudeExecutor } from "../../pandacode/executors/claude.ts";
 import type { Task } from "../../pandacode/executor.ts";
-import { bounded, DEADLINES, pollUntil, withDeadline } from "../_support/deadline.ts";
+import { awaitDuring, bounded, DEADLINES, pollUntil } from "../_support/deadline.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
 import { PERSON_SCHEMA, processesWithMarker, userText, withClaudeSandbox } from "./claude_harness.ts";
 
@@ -170,18 +170,13 @@ Deno.test({
       const running = sb.run({}, controller.signal);
       // The CLI can need many seconds to start on a loaded machine: wait for the held request (or an
       // early end of the run, which fails the test) with a deadline, and only then start the 2 s.
-      const reached = await withDeadline(
-        Promise.race([sb.server.hanging.then(() => true), running.then(() => false)]),
+      await awaitDuring(
+        sb.server.hanging,
+        running,
         DEADLINES.cliStart,
         "the claude CLI to reach the hanging server",
-      ).catch(async (error) => {
-        controller.abort("cancelled");
-        await running.catch(() => {});
-        throw error;
-      });
-      if (!reached) {
-        assert.fail(`the run ended before the CLI reached the server: ${JSON.stringify(await running)}`);
-      }
+        () => controller.abort("cancelled"),
+      );
       assert.ok(
         processesWithMarker(sb.marker).length > 0,
         "the CLI should be running while the server hangs",

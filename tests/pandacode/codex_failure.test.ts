@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { DEADLINES, withDeadline } from "../_support/deadline.ts";
+import { awaitDuring, DEADLINES } from "../_support/deadline.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
 import { codexTestEnv, waitGone } from "./codex_env.ts";
 
@@ -83,16 +83,13 @@ Deno.test({
     const running = env.run(env.task(), controller.signal);
     // Starting codex (and its first model turn) can take many seconds on a loaded machine: wait for
     // the held request, or an early end of the run (which fails the test), with a deadline.
-    const reached = await withDeadline(
-      Promise.race([env.server.hanging.then(() => true), running.then(() => false)]),
+    await awaitDuring(
+      env.server.hanging,
+      running,
       DEADLINES.cliStart,
       "codex to reach the hanging server",
-    ).catch(async (error) => {
-      controller.abort("cancelled");
-      await running.catch(() => {});
-      throw error;
-    });
-    if (!reached) assert.fail(`the run ended before the server hung: ${JSON.stringify(await running)}`);
+      () => controller.abort("cancelled"),
+    );
     const seenAlive = env.livePids().map(commandLine);
     const abortAt = performance.now();
     const timer = setTimeout(() => controller.abort("timeout"), 2000);
