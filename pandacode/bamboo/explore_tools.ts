@@ -40,7 +40,13 @@ async function* walk(ws: Workspace, dir: string, maxDepth: number): AsyncGenerat
     const nextLevel: string[] = [];
     for (const current of level) {
       const names: Deno.DirEntry[] = [];
-      for await (const entry of Deno.readDir(current)) names.push(entry);
+      try {
+        for await (const entry of Deno.readDir(current)) names.push(entry);
+      } catch (err) {
+        // Removed while the walk ran (another tool call of the same turn, a command): nothing to list.
+        if (err instanceof Deno.errors.NotFound) continue;
+        throw err;
+      }
       names.sort((a, b) => a.name.localeCompare(b.name));
       for (const entry of names) {
         if (entry.name === ".git") continue;
@@ -155,7 +161,9 @@ export function searchTool(ws: Workspace): Tool {
           // Regular files only (a FIFO would block the search), never through a hard link.
           bytes = await readRegularFile(file.abs, { maxBytes: SEARCH_MAX_FILE_BYTES, refuseHardLinks: true });
         } catch (err) {
-          if (err instanceof UnreadableFileError) continue;
+          // Not a regular file, or gone since the walk saw it (say, a write's temp file renamed away
+          // by a tool call running in the same turn): nothing to search.
+          if (err instanceof UnreadableFileError || err instanceof Deno.errors.NotFound) continue;
           throw err;
         }
         if (bytes.subarray(0, 8192).includes(0)) continue;

@@ -191,6 +191,25 @@ export function spawnBounded(command: string, options: BoundedOptions = {}): Bou
   };
 }
 
+/**
+ * Opens the FIFO at `path` for writing, again and again, from `afterMs` on: code stuck opening it for
+ * reading (a regression; possibly the test's own thread, where no timer can fire) gets end-of-file
+ * instead of hanging the suite, and its test fails on what it read. Dispose it to stop it.
+ */
+export function fifoUnblocker(path: string, afterMs: number): AsyncDisposable {
+  const child = spawnBounded("sh", {
+    args: ["-c", 'sleep "$1"; while :; do : > "$2"; done', "sh", String(afterMs / 1000), path],
+    deadlineMs: afterMs + DEADLINES.process,
+    what: `the FIFO unblocker for ${path}`,
+  });
+  return {
+    async [Symbol.asyncDispose]() {
+      child.killTree();
+      await child.output().catch(() => {});
+    },
+  };
+}
+
 /** Runs `command` to its end under a deadline; see {@link spawnBounded}. */
 export function runBounded(command: string, options: BoundedOptions = {}): Promise<BoundedOutput> {
   return spawnBounded(command, options).output();

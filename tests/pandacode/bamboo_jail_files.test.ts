@@ -9,10 +9,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { runBamboo } from "../../pandacode/bamboo/executor.ts";
+import { fifoUnblocker, runBounded } from "../_support/processes.ts";
 import { reply, startChatServer, toolResultsOf } from "../fixtures/openai_chat_server.ts";
-import { withinDeadline } from "../sandbox/deadline.ts";
-import { bambooTask, tempWorkspace, testContext } from "./bamboo_helpers.ts";
+import { bambooTask, runBambooBounded, tempWorkspace } from "./bamboo_helpers.ts";
 
 const SECRET = "OUTSIDE-SECRET-91c2";
 
@@ -27,11 +26,7 @@ async function runCalls(ws: string, calls: Calls): Promise<void> {
     }),
     reply.text("done", { prompt_tokens: 10, completion_tokens: 1 }),
   ]);
-  const outcome = await withinDeadline(
-    runBamboo(bambooTask(ws, server), testContext()),
-    30_000,
-    "the bamboo run",
-  );
+  const outcome = await runBambooBounded(bambooTask(ws, server));
   assert.equal(outcome.status, "completed", JSON.stringify(outcome.error));
   const results = new Map(toolResultsOf(server.requests[1]).map((r) => [r.toolCallId, r.content]));
   for (const [id, call] of Object.entries(calls)) {
@@ -76,8 +71,11 @@ Deno.test("bamboo: a hard link to an outside file is not read or edited, and wri
 
 Deno.test("bamboo: a FIFO in the workspace never blocks read, edit, write or search", async () => {
   await using tmp = await tempWorkspace({ "plain.txt": "x marks\n" });
-  const mkfifo = await new Deno.Command("mkfifo", { args: [join(tmp.ws, "pipe.txt")] }).output();
-  assert.ok(mkfifo.success, "mkfifo");
+  const mkfifo = await runBounded("mkfifo", { args: [join(tmp.ws, "pipe.txt")] });
+  assert.equal(mkfifo.code, 0, `mkfifo: ${mkfifo.stderr}`);
+  // A tool that opened the FIFO would block (perhaps this very thread): unblock it after a while so
+  // the test fails on what the tool answered instead of hanging the suite.
+  await using _unblock = fifoUnblocker(join(tmp.ws, "pipe.txt"), 20_000);
   await runCalls(tmp.ws, {
     readFifo: { name: "read", args: { path: "pipe.txt" }, expect: /not a regular file/ },
     editFifo: {

@@ -9,31 +9,26 @@ import { reply, startChatServer } from "../fixtures/openai_chat_server.ts";
 import { assertNoControls } from "../_support/terminal_controls.ts";
 import { runCli } from "./cli_support.ts";
 import { tempWorkspace } from "./bamboo_helpers.ts";
-import { withinDeadline } from "../sandbox/deadline.ts";
 
 const HOSTILE = "\x1b]0;pwned\x07 \x1b[2J \x9b2J \rspoof \u202eevil";
 
 Deno.test("pandacode stderr shows a provider's hostile error text escaped", async () => {
   await using tmp = await tempWorkspace({ "a.txt": "a\n" });
   await using server = startChatServer([reply.error(400, `bad request ${HOSTILE}`)]);
-  const result = await withinDeadline(
-    runCli([
-      "run",
-      "--runtime",
-      "bamboo",
-      "--provider",
-      "deepseek",
-      "--base-url",
-      server.baseUrl,
-      "--cwd",
-      tmp.ws,
-      "--timeout",
-      "20s",
-      "Say hi.",
-    ], { env: { DEEPSEEK_API_KEY: "test" } }),
-    60_000,
-    "pandacode run",
-  );
+  const result = await runCli([
+    "run",
+    "--runtime",
+    "bamboo",
+    "--provider",
+    "deepseek",
+    "--base-url",
+    server.baseUrl,
+    "--cwd",
+    tmp.ws,
+    "--timeout",
+    "20s",
+    "Say hi.",
+  ], { env: { DEEPSEEK_API_KEY: "test" } });
   assert.equal(result.code, 1, result.stderr);
   assert.match(result.stderr, /pandacode: failed/);
   assertNoControls(result.stderr, "pandacode stderr");

@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { type OdwProject, type OdwRun, withProject, workflowSource } from "../_support/odw.ts";
+import { runBounded } from "../_support/processes.ts";
 
 const SECRET = "SECRET_TOKEN=hunter2-do-not-echo";
 
@@ -68,7 +69,7 @@ Deno.test("a FIFO, a device link, a directory or an oversized file is refused at
   await withProject(async (project) => {
     await Deno.mkdir(project.path(".odw/workflows"), { recursive: true });
     const mkfifo = (path: string) =>
-      new Deno.Command("mkfifo", { args: [project.path(path)] }).output().then((o) => assert.ok(o.success));
+      runBounded("mkfifo", { args: [project.path(path)] }).then((o) => assert.equal(o.code, 0, o.stderr));
     await mkfifo("pipe.js");
     await mkfifo(".odw/workflows/piped.js");
     await Deno.symlink("/dev/zero", project.path("zero.js"));
