@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { awaitDuring, bounded, DeadlineError, pollUntil, withDeadline } from "./deadline.ts";
-import { isAlive, runBounded, spawnBounded } from "./processes.ts";
+import { fifoUnblocker, isAlive, runBounded, spawnBounded } from "./processes.ts";
 
 Deno.test("withDeadline: a promise that never settles fails with what was waited for", async () => {
   await assert.rejects(
@@ -97,4 +97,16 @@ Deno.test("awaitDuring: work that ends before the event fails at once, saying ho
     (error) => error instanceof DeadlineError && /waited 50 ms for the hang/.test(error.message),
   );
   assert.ok(stopped, "the work was told to stop");
+});
+
+Deno.test("fifoUnblocker: a reader stuck opening a FIFO gets end-of-file instead of hanging", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "odw-fifo-" });
+  try {
+    const fifo = join(dir, "pipe");
+    assert.equal((await runBounded("mkfifo", { args: [fifo] })).code, 0);
+    await using _unblock = fifoUnblocker(fifo, 300);
+    assert.equal(await withDeadline(Deno.readTextFile(fifo), 30_000, "the FIFO read"), "");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
