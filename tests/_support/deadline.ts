@@ -106,6 +106,25 @@ export async function pollUntil(
   return await check();
 }
 
+/**
+ * Polls `check` until it gives a value (not undefined) and returns it; rejects with a
+ * {@link DeadlineError} naming `what` after `ms`.
+ */
+export async function waitForValue<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  ms: number,
+  what: string,
+  everyMs = 25,
+): Promise<T> {
+  const until = performance.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (performance.now() > until) throw new DeadlineError(deadlineMessage(what, ms));
+    await pause(everyMs);
+  }
+}
+
 /** Polls `check` until it is true; rejects with a {@link DeadlineError} naming `what` after `ms`. */
 export async function waitUntil(
   check: () => boolean | Promise<boolean>,

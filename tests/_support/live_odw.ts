@@ -15,6 +15,7 @@
 import { join } from "node:path";
 import type { RunEvent } from "../../src/engine/events.ts";
 import { parseJournal } from "../../src/records/read.ts";
+import { waitForValue, withDeadline } from "./deadline.ts";
 import { odwDenoArgs, type OdwProject } from "./odw.ts";
 
 /** How a live odw process ended. */
@@ -26,14 +27,8 @@ export interface LiveEnd {
 }
 
 /** Waits until `check` returns a value (not undefined), polling; fails after `ms` naming `what`. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`deadline passed: waited ${ms} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+export function waitFor<T>(check: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
+  return waitForValue(check, ms, what, 20);
 }
 
 /** A running odw process. */
@@ -118,19 +113,11 @@ export class LiveOdw {
   }
 
   /** The process's end; SIGKILLs it and fails when it has not ended within `ms`. */
-  async ended(ms: number): Promise<LiveEnd> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.kill();
-        reject(new Error(`deadline passed: odw (pid ${this.pid}) did not exit within ${ms} ms`));
-      }, ms);
+  ended(ms: number): Promise<LiveEnd> {
+    return withDeadline(this.#end, ms, `odw (pid ${this.pid}) to exit`).catch((error) => {
+      this.kill();
+      throw error;
     });
-    try {
-      return await Promise.race([this.#end, late]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** SIGKILLs the process (when a test gives up on it); safe when it already ended. */

@@ -12,6 +12,8 @@ import { killLiveGroups, runProcess } from "../../src/common/process.ts";
 import { parseJournal } from "../../src/records/read.ts";
 import { type OdwProject, withProject, workflowSource } from "../_support/odw.ts";
 import { keysOf, startRun } from "../_support/live_odw.ts";
+import { pollUntil, waitForValue, withDeadline } from "../_support/deadline.ts";
+import { descendantsOf, isAlive } from "../_support/processes.ts";
 
 /** Twelve agents, three at a time; each takes a minute unless the scenario says otherwise. */
 const SCRIPT = workflowSource(
@@ -119,16 +121,28 @@ Deno.test("the forced exit kills every executor process group still alive, grand
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
     signal: never.signal,
   });
-  // Wait for the shell's children to exist, then kill as the forced exit does.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Wait (with a deadline, not a guess) for the shell's two sleeps to exist, then kill as the forced exit does.
+  const sleeps = await waitForValue(
+    () => {
+      const found = descendantsOf(Deno.pid).filter((pid) => commandOf(pid) === "sleep 60");
+      return found.length === 2 ? found : undefined;
+    },
+    30_000,
+    "the shell's two sleep children",
+  );
   assert.equal(killLiveGroups("SIGKILL"), 1);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const ended = await Promise.race([
-    run,
-    new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), 20_000)),
-  ]).finally(() => clearTimeout(timer));
-  assert.ok(ended, "the process group died (its pipes closed) long before the sleeps would end");
+  const ended = await withDeadline(run, 20_000, "the killed group's pipes to close");
   assert.equal(ended.signal, "SIGKILL");
+  for (const pid of sleeps) assert.ok(await pollUntil(() => !isAlive(pid), 10_000), `sleep ${pid} survived`);
   assert.ok(performance.now() - started < 20_000);
   assert.equal(killLiveGroups("SIGKILL"), 0, "nothing left");
 });
+
+/** A process's command line, spaces between the words ("" once it is gone). */
+function commandOf(pid: number): string {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0").filter(Boolean).join(" ");
+  } catch {
+    return "";
+  }
+}
