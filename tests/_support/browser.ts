@@ -10,6 +10,7 @@
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { DEADLINES, waitForValue, withDeadline } from "./deadline.ts";
 import { cacheDir, chromiumPath } from "./prereq.ts";
 
 /** The parts of a playwright page the tests use. */
@@ -61,13 +62,18 @@ export interface PageWatch {
  * own waitForFunction evaluates a string with `eval`, which the report's CSP forbids.)
  */
 export async function waitFor(page: Page, expression: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await page.evaluate<unknown>(expression))) {
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  // Each evaluate is bounded too: a page stuck in a script would never answer one.
+  const what = `the page to satisfy ${expression}`;
+  await withDeadline(
+    waitForValue(
+      async () => (await page.evaluate<unknown>(expression)) ? true : undefined,
+      timeoutMs,
+      what,
+      50,
+    ),
+    timeoutMs + 5_000,
+    what,
+  );
 }
 
 /** Node modules of the CLI cache (where install-test-deps puts playwright-core). */
@@ -125,6 +131,6 @@ export async function withPage<T>(
     });
     return await fn(page, watch);
   } finally {
-    await browser.close();
+    await withDeadline(browser.close(), DEADLINES.serverClose, "chromium to close");
   }
 }

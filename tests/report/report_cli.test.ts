@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { classicScript } from "../../src/report/assets.ts";
 import { type OdwProject, withProject, workflowSource } from "../_support/odw.ts";
+import { waitUntil } from "../_support/deadline.ts";
 
 /** The inline scripts of a page and the hashes its CSP allows. */
 function scriptsAndPolicy(html: string): { hashes: string[]; allowed: string[]; data: string } {
@@ -86,11 +87,8 @@ Deno.test("odw report rebuilds a report from an older journal, --out writes else
     const opened = await project.odw(["report", id, "--out", out, "--open"], { env: { BROWSER: recorder } });
     assert.equal(opened.code, 0, opened.stderr);
     assert.equal(opened.stdout.trim(), out);
-    const deadline = Date.now() + 10_000;
-    while (!(await Deno.stat(project.path("opened.txt")).then(() => true, () => false))) {
-      if (Date.now() > deadline) throw new Error("$BROWSER was not started");
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const opener = () => Deno.stat(project.path("opened.txt")).then(() => true, () => false);
+    await waitUntil(opener, 30_000, "$BROWSER to be started", 50);
     assert.equal((await Deno.readTextFile(project.path("opened.txt"))).trim(), out);
 
     const execOpen = await project.odw(["exec", "wf.js", "--open", "--quiet"], {
