@@ -12,6 +12,7 @@ import { dirname, join } from "node:path";
 import { OdwProject, runProcess, stackLines, workflowSource } from "../_support/odw.ts";
 import { withRepo } from "../_support/git_repo.ts";
 import type { WorktreeResult } from "../../src/common/contract.ts";
+import { spawnBounded } from "../_support/processes.ts";
 
 const SCRIPT = workflowSource(`return await parallel([
   () => agent("A", { label: "Edit A", isolation: "worktree" }),
@@ -93,8 +94,8 @@ Deno.test("odw exec runs worktree nodes in temporary worktrees; odw worktrees li
 
 Deno.test("odw worktrees: a killed run's worktree is stale and pruned; a live one is kept unless --force", async () => {
   await withRepo(async (repo) => {
-    const exited = new Deno.Command("true").spawn();
-    await exited.status;
+    const exited = spawnBounded("true");
+    await exited.output();
     const dead = exited.pid;
     // Worktrees as odw makes them (one per temporary odw-wt- folder), locked by a process that is gone
     // and by one that lives (this one).
