@@ -9,7 +9,6 @@
  * ```ts
  * const abort = startTaskAbort(30_000);
  * const settled = await settleWithGrace(executor.run(task, { signal: abort.signal, log }), abort.signal);
- * const durationMs = abort.elapsedMs();
  * abort.dispose();
  * ```
  * @module
@@ -22,11 +21,6 @@ export type AbortReason = "timeout" | "cancelled";
 /** A running task's abort controller with its timer and signal listeners. */
 export interface TaskAbort {
   signal: AbortSignal;
-  /**
-   * Milliseconds since the timeout was armed (`performance.now()`, the clock the timer runs on):
-   * the task's duration, so a task stopped by its timeout reports at least the timeout.
-   */
-  elapsedMs(): number;
   /** The abort reason, or null while not aborted. */
   reason(): AbortReason | null;
   /** The OS signal that cancelled the task (SIGINT, SIGTERM), when one did. */
@@ -44,8 +38,6 @@ const OS_SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
 export function startTaskAbort(timeoutMs?: number, outer?: AbortSignal): TaskAbort {
   const controller = new AbortController();
   let received: Deno.Signal | null = null;
-  // Taken before the timer is armed: the duration and the timeout count from the same instant.
-  const startedAt = performance.now();
   const timer = timeoutMs === undefined
     ? undefined
     : setTimeout(() => controller.abort("timeout" satisfies AbortReason), timeoutMs);
@@ -65,7 +57,6 @@ export function startTaskAbort(timeoutMs?: number, outer?: AbortSignal): TaskAbo
   });
   return {
     signal: controller.signal,
-    elapsedMs: () => performance.now() - startedAt,
     reason: () => (controller.signal.aborted ? controller.signal.reason as AbortReason : null),
     osSignal: () => received,
     dispose() {

@@ -13,6 +13,7 @@ import { PandacodeBackend, promptOf } from "../../src/backends/pandacode.ts";
 import { bundledPandacodeCommand } from "../../src/backends/pandacode_process.ts";
 import { reply, startChatServer } from "../fixtures/openai_chat_server.ts";
 import { bambooTestEnv, chatUserText, inTempDir } from "./pandacode_world.ts";
+import { bounded } from "../_support/deadline.ts";
 
 function env(baseUrl: string): Record<string, string> {
   return {
@@ -51,7 +52,11 @@ for (const mode of ["in-process", "process"] as const) {
         () => env(server.baseUrl),
       );
       let activity = 0;
-      const got = await backend.run(request(dir), AbortSignal.timeout(60_000), () => activity++);
+      const got = await bounded(
+        60_000,
+        "the backend run",
+        (signal) => backend.run(request(dir), signal, () => activity++),
+      );
       assert.equal(got.status, "completed", JSON.stringify(got.error));
       assert.equal(got.text, "listed: true");
       assert.deepEqual(got.usage, {
@@ -112,7 +117,7 @@ printf '"durationMs":0,"filesChanged":[],"sessionId":null,"error":null}\\n'
       { kind: "process", command: [exe] },
       () => ({ ODW_TEST_PASS: "through" }),
     );
-    const got = await backend.run(request(dir), AbortSignal.timeout(20_000));
+    const got = await bounded(20_000, "the backend run", (signal) => backend.run(request(dir), signal));
     assert.equal(got.text, "through|run");
   });
 });
@@ -129,14 +134,19 @@ Deno.test("pandacode backend: a schema miss comes back for the engine's tries, w
     const schema = { type: "object", properties: { n: { type: "integer" } }, required: ["n"] };
     // bamboo's three invalid submissions make its report `failed`/`schema`: the engine gets it as an
     // answer to check (completed, no output), so its own schema tries go on.
-    const first = await backend.run(request(dir, { schema }), AbortSignal.timeout(60_000));
+    const first = await bounded(
+      60_000,
+      "the first try",
+      (signal) => backend.run(request(dir, { schema }), signal),
+    );
     assert.equal(first.status, "completed", JSON.stringify(first));
     assert.equal(first.error, undefined);
     assert.equal(first.output, undefined);
     const feedback = "Output does not match required schema: /n: must be integer";
-    const second = await backend.run(
-      request(dir, { schema, attempt: 2, feedback }),
-      AbortSignal.timeout(60_000),
+    const second = await bounded(
+      60_000,
+      "the second try",
+      (signal) => backend.run(request(dir, { schema, attempt: 2, feedback }), signal),
     );
     assert.deepEqual([second.status, second.output], ["completed", { n: 2 }]);
     const retried = server.requests.find((r) =>

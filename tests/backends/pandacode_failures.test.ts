@@ -8,7 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { type OdwProject, withProject, workflowSource } from "../_support/odw.ts";
-import { pidsWithEnvEntry, waitGone } from "../pandacode/codex_env.ts";
+import { pidsWithEnvEntry } from "../_support/processes.ts";
+import { waitGone } from "../pandacode/codex_env.ts";
 
 /** Runs `agent()` once per label in `labels`, one after the other, and logs what each gave. */
 function probeScript(labels: string[], options = ""): string {

@@ -13,6 +13,7 @@ import { bundledPandacodeCommand } from "../../src/backends/pandacode_process.ts
 import { NodeRunner } from "../../src/engine/node_runner.ts";
 import { reply, startChatServer } from "../fixtures/openai_chat_server.ts";
 import { bambooTestEnv, inTempDir } from "./pandacode_world.ts";
+import { bounded } from "../_support/deadline.ts";
 
 const spec = { key: "k#1", prompt: "answer slowly", label: "slow", runtime: "bamboo" };
 
@@ -38,7 +39,7 @@ for (const mode of ["in-process", "process"] as const) {
         stallTimeoutMs: STALL_MS[mode],
         retryBaseMs: 10,
       });
-      const result = await runner.run(spec, { signal: AbortSignal.timeout(60_000) });
+      const result = await bounded(60_000, "the node run", (signal) => runner.run(spec, { signal }));
       assert.equal(result.status, "completed", JSON.stringify(result.error));
       assert.equal(result.value, "second try answered");
       assert.equal(result.attempts, 2);
@@ -54,7 +55,7 @@ for (const mode of ["in-process", "process"] as const) {
         stallTimeoutMs: STALL_MS[mode],
       });
       const started = performance.now();
-      const result = await runner.run(spec, { signal: AbortSignal.timeout(90_000) });
+      const result = await bounded(90_000, "the node run", (signal) => runner.run(spec, { signal }));
       const took = performance.now() - started;
       assert.equal(result.status, "completed", JSON.stringify(result.error));
       assert.equal(result.value, text);

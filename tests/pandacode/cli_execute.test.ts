@@ -6,15 +6,15 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { executeTask } from "../../pandacode/cli/run.ts";
+import { type ExecuteOptions, executeTask } from "../../pandacode/cli/run.ts";
 import type { Executor, ExecutorOutcome, Task } from "../../pandacode/executor.ts";
 import { emptyUsage, type NodeError, type Report } from "../../src/common/contract.ts";
 import { ReportSchema } from "../../src/common/contract.ts";
 import { DEADLINES, withDeadline } from "../_support/deadline.ts";
 
 /** `executeTask` under a deadline: a report must come out whatever the executor does. */
-function execute(task: Task, executor: Executor, graceMs?: number): Promise<Report> {
-  return withDeadline(executeTask(task, executor, graceMs), DEADLINES.executor, "executeTask to report");
+function execute(task: Task, executor: Executor, options?: ExecuteOptions): Promise<Report> {
+  return withDeadline(executeTask(task, executor, options), DEADLINES.executor, "executeTask to report");
 }
 
 async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
