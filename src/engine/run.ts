@@ -167,6 +167,8 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
   // Nodes the script left running are cancelled and still journaled.
   nodes.abort("cancelled");
   await session.settled();
+  // The session killed the sandbox when it ended: reap it, so no process or pipe outlives the run.
+  await sandbox.exited;
   const verdict = nodeVerdict(end, runNodes, opts.strict === true);
   const { totals } = ctx;
   const outcome: RunOutcome = {

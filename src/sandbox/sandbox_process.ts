@@ -132,11 +132,11 @@ export class SandboxProcess {
     this.#stdin = this.#child.stdin.getWriter();
     const stdout = this.#readFrames();
     const stderr = this.#readTail(this.#child.stderr);
-    this.exited = Promise.all([this.#child.status, stderr, stdout]).then(([status, tail]) => ({
-      code: status.code,
-      signal: status.signal,
-      stderr: tail,
-    }));
+    this.exited = Promise.all([this.#child.status, stderr, stdout]).then(async ([status, tail]) => {
+      // The process is gone: release our end of its stdin too (no pipe outlives the run).
+      await this.#stdin.close().catch(() => {});
+      return { code: status.code, signal: status.signal, stderr: tail };
+    });
   }
 
   /** Spawns a sandbox process; it boots while odw goes on. */

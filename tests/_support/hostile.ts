@@ -50,7 +50,6 @@ export async function runHostile(
 
 /** The run failed as odw promises: exit 1, one error line matching `error`, records complete. */
 export function assertFailedCleanly(run: OdwRun, record: RunRecord | undefined, error: RegExp): void {
-  assert.notEqual(run.code, -1, `odw was killed by the test's deadline after ${run.ms} ms`);
   assert.equal(run.code, 1, `exit ${run.code}\nstderr: ${run.stderr.slice(0, 2000)}`);
   assert.equal(run.json?.status, "failed", run.stdout.slice(0, 500));
   const line = String(run.json?.error);

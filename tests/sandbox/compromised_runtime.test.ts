@@ -13,6 +13,7 @@ import { MockBackend } from "../../src/backends/mock.ts";
 import type { RunEvent } from "../../src/engine/events.ts";
 import { executeRun, type RunOutcome } from "../../src/engine/run.ts";
 import { makeRings } from "../../src/runtime/ring.ts";
+import { bounded } from "../_support/deadline.ts";
 
 /**
  * A worker module that takes the channel like odw's runtime, says `ready` unless told not to, and on
@@ -44,19 +45,6 @@ function hostileRuntime(script: string, opts: { ready?: boolean } = {}): string 
   return `(${boot})((${makeRings})(), ${JSON.stringify(script)}, ${opts.ready ?? true});`;
 }
 
-/** `work`, or a rejection once `ms` have passed (a hung run fails the test instead of stalling it). */
-async function withDeadline<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no outcome within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 interface HostileOutcome {
   outcome: RunOutcome;
   events: RunEvent[];
@@ -69,8 +57,7 @@ async function runOnHostile(workerSource: string, timeoutMs = 20_000): Promise<H
   const projectDir = await Deno.makeTempDir({ prefix: "odw-hostile-" });
   try {
     const started = performance.now();
-    const outcome = await withDeadline(
-      timeoutMs + 15_000,
+    const outcome = await bounded(timeoutMs + 15_000, "the run on a hostile runtime", (signal) =>
       executeRun({
         scriptPath: join(projectDir, "script.js"),
         source: "return 1;",
@@ -84,8 +71,8 @@ async function runOnHostile(workerSource: string, timeoutMs = 20_000): Promise<H
         runsDir: join(projectDir, ".odw", "runs"),
         projectDir,
         workerSource,
-      }),
-    );
+        signal,
+      }));
     const ms = performance.now() - started;
     const journal = await Deno.readTextFile(join(outcome.runDir, "journal.jsonl"));
     const events = journal.trim().split("\n").map((line) => JSON.parse(line) as RunEvent);
