@@ -92,7 +92,10 @@ export interface NodeStartedEvent {
   label: string;
   phase?: string;
   scope: string;
+  /** The prompt ("" when it is stored by hash: see `promptRef`). */
   prompt: string;
+  /** A large prompt stored once in the run's `prompts/<sha256>.txt` (src/records/prompts.ts). */
+  promptRef?: { sha256: string; bytes: number };
   options: AgentCallOptions;
   /** Where the script called `agent()` (line and column; `file`: the child workflow's), when known. */
   site?: CallSiteRef & { file?: string };

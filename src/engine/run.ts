@@ -20,6 +20,7 @@ import { resolveChildWorkflow } from "./child_workflows.ts";
 import { nowIso, type RunEvent, type RunStartedEvent, type RunStatus } from "./events.ts";
 import { currentOwner } from "../records/owner.ts";
 import { Journal } from "./journal.ts";
+import { PromptStore } from "../records/prompts.ts";
 import { createRunDir, writeResult } from "./run_dir.ts";
 import { type NodeOptions, nodeVerdict, setUpNodes } from "./run_nodes.ts";
 import type { NodeCounts, RouteTotals } from "./run_totals.ts";
@@ -100,8 +101,9 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
   const journal = await Journal.open(`${runDir}/journal.jsonl`);
   const logs: string[] = [];
   const ledger = new NodeLedger();
+  const prompts = new PromptStore(runDir);
   const emit = (event: RunEvent) => {
-    journal.append(event);
+    journal.append(prompts.compact(event));
     ledger.onEvent(event);
     opts.onEvent?.(event);
     return journal.synced();

@@ -15,8 +15,9 @@
  * ```
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { RunEvent, RunFinishedEvent, RunStartedEvent } from "../engine/events.ts";
+import { inlinePrompts } from "./prompts.ts";
 
 /** A run record that cannot be read or trusted; `message` is one line fit for stderr. */
 export class RecordError extends Error {
@@ -62,9 +63,13 @@ export function parseJournal(text: string): ParsedJournal {
   return { events, torn, damaged };
 }
 
-/** Reads and parses a journal file (throws the file system's error when it cannot be read). */
+/**
+ * Reads and parses a journal file (throws the file system's error when it cannot be read); prompts
+ * stored by hash are put back.
+ */
 export async function readJournal(path: string): Promise<ParsedJournal> {
-  return parseJournal(await Deno.readTextFile(path));
+  const parsed = parseJournal(await Deno.readTextFile(path));
+  return { ...parsed, events: inlinePrompts(dirname(path), parsed.events) };
 }
 
 /** One run read back from disk. */

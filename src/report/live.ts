@@ -15,7 +15,9 @@
  * ```
  * @module
  */
+import { dirname } from "node:path";
 import type { RunEvent } from "../engine/events.ts";
+import { inlinePrompts } from "../records/prompts.ts";
 import type { CallSite } from "../script/types.ts";
 import { reportHtml } from "./html.ts";
 
@@ -168,7 +170,8 @@ export async function tailJournal(
     for (const line of lines) {
       if (!line.trim()) continue;
       try {
-        feed.push(JSON.parse(line));
+        const [event] = inlinePrompts(dirname(path), [JSON.parse(line)]);
+        feed.push(event);
       } catch { /* a torn line cannot be followed by more */ }
     }
     if (feed.ended) break;
