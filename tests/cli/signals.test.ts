@@ -54,6 +54,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
         assert.match(end.stderr, new RegExp(`CancelledError: interrupted by ${signal}`));
         const runDir = await live.runDir();
         const record = await project.readRun(runDir);
+        // A cancelled run gets its report too, saying so.
+        const report = await Deno.readTextFile(join(runDir, "report.html"));
+        assert.match(report, /cancelled/);
         const keys = keysOf(record.events);
         assert.equal(keys.started.size, 3, "nothing was dispatched after the signal");
         assert.equal(keys.finished.size, 12, "every node is journaled");

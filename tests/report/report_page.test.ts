@@ -115,6 +115,53 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a node's panel shows its error, tries, usage, cost, duration, schema and routing",
+  ignore: skipUnless("chromium + playwright-core", browserAvailable()),
+  fn: async () => {
+    await withProject(async (project) => {
+      await project.write(
+        "panel.js",
+        workflowSource(`
+          await agent("classify this", {
+            label: "classify", model: "m-test", effort: "high",
+            schema: { type: "object", properties: { kind: { type: "string" } }, required: ["kind"] },
+          });
+          await agent("this one fails", { label: "broken" });
+          return 1;`),
+      );
+      await project.write(
+        "panel.json",
+        JSON.stringify({
+          price: { inputPerMTok: 1, outputPerMTok: 10 },
+          rules: [
+            { label: "classify", sequence: [{ output: { kind: 3 } }, { output: { kind: "bug" } }] },
+            { label: "broken", fail: "deliberate failure text" },
+          ],
+        }),
+      );
+      const run = await project.odw(["exec", "panel.js", "--json", "--mock-scenario", "panel.json"]);
+      assert.equal(run.code, 0, run.stderr);
+      await openReport(String(run.json?.report), async (page, watch) => {
+        const open = async (text: string) => {
+          await page.click(`[id="${await graphNode(page, text)}"]`);
+          await page.click("#panel table.runs tr.clickable");
+          return (await page.textContent("#panel")) ?? "";
+        };
+        const classify = await open("classify");
+        for (const shown of ["m-test", "high", '"kind"', "2"]) {
+          assert.ok(classify.includes(shown), `classify panel shows ${shown}:\n${classify}`);
+        }
+        assert.match(classify, /\$0\.\d+/, "its cost");
+        assert.match(classify, /\d+ ms|\d+(\.\d+)? ?s/, "its duration");
+        const broken = await open("broken");
+        assert.ok(broken.includes("deliberate failure text"), broken);
+        assert.deepEqual(watch.errors, []);
+      });
+    });
+  },
+});
+
+Deno.test({
   name: "hostile label, prompt, log and output are shown as text, never run; no request leaves the page",
   ignore: skipUnless("chromium + playwright-core", browserAvailable()),
   fn: async () => {
