@@ -40,8 +40,10 @@ Deno.test("Ctrl-C of the orchestrator withdraws pending requests and stops in-fl
       } finally {
         await run.dispose();
       }
+      // Its 2 running nodes are stopped; a request the freed slots pulled before the withdrawal
+      // reached the stream is refused as cancelled too (never started), so count at least 2.
       await worker.eventsWhere(
-        (e) => e.filter((x) => x.type === "node.cancelled").length === 2,
+        (e) => e.filter((x) => x.type === "node.cancelled").length >= 2,
         30_000,
         "2 stops",
       );
