@@ -57,17 +57,21 @@ export interface LogEvent {
   message: string;
 }
 
-/** `node.queued`: an `agent()` call passed its checks and waits for a slot (fan-out progress). */
-export interface NodeQueuedEvent {
-  type: "node.queued";
+/** What identifies a node in the events that announce it (`node.queued`, `node.started`). */
+export interface NodeIdentity {
   ts: string;
   key: string;
   seq: number;
   label: string;
   phase?: string;
   scope: string;
-  /** Where the script called `agent()` (as on `node.started`), when known. */
+  /** Where the script called `agent()` (line and column; `file`: the child workflow's), when known. */
   site?: CallSiteRef & { file?: string };
+}
+
+/** `node.queued`: an `agent()` call passed its checks and waits for a slot (fan-out progress). */
+export interface NodeQueuedEvent extends NodeIdentity {
+  type: "node.queued";
 }
 
 /** `workflow.started`: a `workflow()` call resolved its child script, which now runs. */
@@ -84,21 +88,13 @@ export interface WorkflowStartedEvent {
 }
 
 /** `node.started`: an agent node got its slot and is being dispatched. */
-export interface NodeStartedEvent {
+export interface NodeStartedEvent extends NodeIdentity {
   type: "node.started";
-  ts: string;
-  key: string;
-  seq: number;
-  label: string;
-  phase?: string;
-  scope: string;
   /** The prompt ("" when it is stored by hash: see `promptRef`). */
   prompt: string;
   /** A large prompt stored once in the run's `prompts/<sha256>.txt` (src/records/prompts.ts). */
   promptRef?: { sha256: string; bytes: number };
   options: AgentCallOptions;
-  /** Where the script called `agent()` (line and column; `file`: the child workflow's), when known. */
-  site?: CallSiteRef & { file?: string };
   /** The node's resolved runtime/provider/model/effort/timeout and their sources. */
   routing?: JournaledRouting;
 }
