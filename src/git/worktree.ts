@@ -4,9 +4,12 @@
  * in a private temporary directory; the node runs there. When the node ends its changes are
  * committed on that branch (whatever the agent committed itself stays below), the diff stat against
  * the snapshot is taken, and the worktree directory is removed — the branch stays until
- * `odw worktrees prune`. Only the choice of branch names is serialised: git's own steps (a private
- * index per snapshot, `worktree add` picking a free admin folder with mkdir) are safe in parallel, and
- * checkouts are the slow part. While a node runs its worktree is locked with the reason
+ * `odw worktrees prune`. Snapshots (a private index each) and checkouts, the slow parts, run in
+ * parallel; the choice of branch names and the steps that write git's worktree admin folders
+ * (`worktree add --no-checkout`, `worktree remove`) are serialised, because `git worktree add` reads
+ * every other worktree's admin folder and fails on one that is half made ("failed to read
+ * .git/worktrees/…/commondir"). The same failure caused by another process (a second run, the user's
+ * own git) is retried a few times. While a node runs its worktree is locked with the reason
  * `odw run <runId> pid <pid>`, so `git worktree prune` and `odw worktrees prune` leave it alone.
  *
  * @example
@@ -120,13 +123,14 @@ export class WorktreeIsolation {
       excludes: this.options.excludes,
     });
     const dir = join(scratch, basename(repo.top) || "repo");
-    const lock = ["--lock", "--reason", lockReason(this.options.runId)];
-    await git(["worktree", "add", "--quiet", ...lock, "-b", branch, dir, base.commit], { cwd: repo.top });
+    const reason = lockReason(this.options.runId);
+    await this.#serial(() => addWorktree(repo.top, dir, branch, base.commit, reason));
+    await git(["reset", "--hard", "--quiet"], { cwd: dir });
     let closed: Promise<WorktreeResult> | undefined;
     const save = async () => {
       const message = `odw: ${plainLine(node.label, 72)}\n\n${trailers}`;
       const result = await this.#save(repo.top, dir, branch, base.commit, message);
-      await removeWorktree(repo.top, dir);
+      await this.#serial(() => removeWorktree(repo.top, dir));
       await Deno.remove(scratch, { recursive: true }).catch(() => {});
       return result;
     };
@@ -195,6 +199,32 @@ async function freeBranch(top: string, wanted: string, taken: Set<string>): Prom
     if (!taken.has(name) && await resolveCommit(top, `refs/heads/${name}`) === null) return name;
   }
   throw new GitError(`no free branch name for ${wanted}`);
+}
+
+/** How often `worktree add` is tried when another process's half-made worktree trips it. */
+const ADD_TRIES = 5;
+
+/**
+ * Registers the worktree `dir` on a new branch `branch` at `commit`, locked with `reason`, without
+ * checking files out. Retries git's failure to read another worktree's half-made admin folder; on
+ * any other failure the new branch is deleted again.
+ */
+async function addWorktree(top: string, dir: string, branch: string, commit: string, reason: string) {
+  await git(["branch", "--no-track", branch, commit], { cwd: top });
+  const add = ["worktree", "add", "--quiet", "--no-checkout", "--lock", "--reason", reason, dir, branch];
+  for (let attempt = 1;; attempt++) {
+    try {
+      await git(add, { cwd: top });
+      return;
+    } catch (e) {
+      const racing = /failed to read .*worktrees\//.test((e as Error).message);
+      if (!racing || attempt >= ADD_TRIES) {
+        await git(["branch", "-D", branch], { cwd: top, okCodes: [1] }).catch(() => {});
+        throw e;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
 }
 
 /** Removes a worktree of ours (locked: hence `-f -f`); tolerates one that is already gone. */

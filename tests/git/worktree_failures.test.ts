@@ -38,7 +38,7 @@ Deno.test("a worktree that cannot be made fails the node before any try; no temp
       assert.equal(result.error?.kind, "internal");
       assert.match(
         result.error?.message ?? "",
-        /^Cannot create agent worktree: git worktree failed: .*refs\/heads\/odw/,
+        /^Cannot create agent worktree: git branch failed: .*refs\/heads\/odw/,
       );
       assert.ok(!result.error?.message.includes("\n"));
       assert.deepEqual(left, []);

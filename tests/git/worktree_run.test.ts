@@ -4,7 +4,7 @@
  * uncommitted and untracked files inside the worktree, branches and diff stats in the journal, the
  * user's working tree and index untouched, schema tries sharing one worktree, a timed-out node's
  * partial edits kept, a repository without commits, a project in a subdirectory, and the clear error
- * outside a repository.
+ * outside a repository; twelve worktrees made at once (git's admin folders are not safe to race).
  *
  * @module
  */
@@ -93,8 +93,15 @@ Deno.test("the user's uncommitted and untracked files are visible inside the wor
       },
     );
     assert.equal(outcome.status, "completed", outcome.error);
-    assert.deepEqual(outcome.result, ["# project\nuncommitted line\n", "untracked\n", null]);
-    assert.ok(outcome.logs.includes("[secret.env] failed: mock: cannot read secret.env: no such file"));
+    assert.deepEqual(
+      outcome.result,
+      ["# project\nuncommitted line\n", "untracked\n", null],
+      outcome.logs.join("\n"),
+    );
+    assert.ok(
+      outcome.logs.includes("[secret.env] failed: mock: cannot read secret.env: no such file"),
+      outcome.logs.join("\n"),
+    );
   });
 });
 
@@ -186,4 +193,26 @@ Deno.test("not a git repository: agent({isolation: 'worktree'}) throws WorktreeI
     ["plain"],
     "no isolated node started",
   );
+});
+
+Deno.test("twelve worktree nodes started at once all get their worktree (git's admin folders never raced)", async () => {
+  await withRepo(async (repo) => {
+    const labels = Array.from({ length: 12 }, (_, i) => `n${i}`);
+    const { outcome } = await runScript(
+      withMeta(`return await parallel(${JSON.stringify(labels)}.map((label) =>
+        () => agent("edit", { label, isolation: "worktree" })));`),
+      {
+        projectDir: repo.dir,
+        concurrency: 12,
+        scenario: {
+          rules: labels.map((label) => ({ label, replyFile: "README.md", writeFiles: { [label]: label } })),
+        },
+      },
+    );
+    assert.equal(outcome.status, "completed", outcome.error);
+    assert.deepEqual(outcome.result, labels.map(() => "# project\n"), outcome.logs.join("\n"));
+    const branches = (await repo.git("branch", "--list", "odw/*", "--format=%(refname:short)")).split("\n");
+    assert.equal(branches.length, 12);
+    assert.equal((await repo.git("worktree", "list", "--porcelain")).match(/^worktree /gm)?.length, 1);
+  });
 });
