@@ -4,6 +4,7 @@
  * connects (one {@link UsageError} line and exit 2 when it cannot), creates odw's streams on first
  * use, works out the run's results namespace (its lineage: the first run of a resume chain, so
  * `odw resume` re-attaches to what workers finished meanwhile), and hands the run its dispatcher.
+ * The NATS client is loaded only when a run uses it: local runs do not pay for it.
  *
  * @module
  */
@@ -15,9 +16,7 @@ import type { RunEvent } from "../engine/events.ts";
 import type { RunOptions } from "../engine/run.ts";
 import { MAX_AGENTS_PER_RUN } from "../common/limits.ts";
 import { readRun, type RunRecord } from "../records/read.ts";
-import { NatsDispatcher } from "../distributed/dispatcher.ts";
-import { listWorkers } from "../distributed/presence.ts";
-import { checkNatsUrl, ensureTopology, openNats } from "../distributed/topology.ts";
+import { checkNatsUrl } from "../distributed/nats_url.ts";
 
 /** The parseArgs option of `--nats`. */
 export const NATS_FLAGS = { nats: { type: "string" } } as const;
@@ -59,6 +58,11 @@ export async function startNatsRun(
     backend?: Backend;
   },
 ): Promise<NatsRun> {
+  const [{ NatsDispatcher }, { listWorkers }, { ensureTopology, openNats }] = await Promise.all([
+    import("../distributed/dispatcher.ts"),
+    import("../distributed/presence.ts"),
+    import("../distributed/topology.ts"),
+  ]);
   const nats = await openNats(url, "odw exec");
   const topology = await ensureTopology(nats);
   const breaker = new CircuitBreaker();

@@ -9,7 +9,8 @@ import { UsageError } from "../common/cli_kit.ts";
 import { jsonForTerminal, terminalLine } from "../common/terminal_text.ts";
 import { ConfigError, loadConfig, type OdwConfig } from "../engine/config.ts";
 import { listWorkers, type WorkersView } from "../distributed/presence.ts";
-import { checkNatsUrl, ensureTopology, openNats } from "../distributed/topology.ts";
+import { ensureTopology, openNats } from "../distributed/topology.ts";
+import { checkNatsUrl } from "../distributed/nats_url.ts";
 import { parseCommandArgs } from "./argv.ts";
 
 /** Help text of `odw workers`. */

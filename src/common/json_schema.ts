@@ -28,7 +28,8 @@ const instances = new Map<boolean, Ajv>();
 export async function loadJsonSchemaSupport(): Promise<void> {
   if (AjvClass && RE2JS) return;
   const [ajvModule, re2Module] = await Promise.all([import("ajv"), import("re2js")]);
-  AjvClass = ajvModule.Ajv;
+  // Deno's npm interop gives the named export; a bundle's CommonJS chunk only `default` (module.exports).
+  AjvClass = ajvModule.Ajv ?? (ajvModule.default as unknown as { Ajv: typeof Ajv }).Ajv;
   RE2JS = re2Module.RE2JS;
 }
 

@@ -29,6 +29,7 @@ import {
 import { type KV, Kvm } from "@nats-io/kv";
 import { type ObjectStore, Objm } from "@nats-io/obj";
 import { UsageError } from "../common/cli_kit.ts";
+import { checkNatsUrl } from "./nats_url.ts";
 import {
   BLOBS_BUCKET,
   consumerName,
@@ -84,22 +85,6 @@ export interface Topology extends NatsHandle {
 /** Nanoseconds, as JetStream configurations count time. */
 export function nanos(ms: number): number {
   return Math.round(ms * 1_000_000);
-}
-
-/** Checks a `--nats` value: `nats://host:port`, `host:port` or several of them separated by commas. */
-export function checkNatsUrl(url: string, where = "--nats"): string {
-  const servers = url.split(",").map((s) => s.trim());
-  for (const server of servers) {
-    const withScheme = /^[a-z]+:\/\//.test(server) ? server : `nats://${server}`;
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(withScheme);
-    } catch { /* reported below */ }
-    if (!parsed || !["nats:", "tls:"].includes(parsed.protocol) || parsed.hostname === "") {
-      throw new UsageError(`${where}: not a NATS server address: "${server}" (e.g. nats://127.0.0.1:4222)`);
-    }
-  }
-  return url;
 }
 
 /**

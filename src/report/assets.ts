@@ -11,6 +11,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { loadEmbeddedAssets } from "./assets_loader.ts";
 
 /** The assets as bytes, as `assets_embedded.ts` imports them. */
 export interface EmbeddedAssets {
@@ -39,15 +40,9 @@ export function useEmbeddedAssets(assets: EmbeddedAssets): void {
   embedded = assets;
 }
 
-/**
- * Held in a variable so the published module graph does not include the raw imports (JSR refuses
- * them); the bundle entry imports the module statically instead, before anything asks for it.
- */
-const EMBEDDED_MODULE = "./assets_embedded.ts";
-
 /** The assets, decoded once per process. */
 export async function reportAssets(): Promise<ReportAssets> {
-  if (!embedded) await import(EMBEDDED_MODULE);
+  if (!embedded) await loadEmbeddedAssets();
   if (!embedded) throw new Error("the report's assets are not embedded in this build");
   if (!cached) {
     // A source-map comment would make an open devtools fetch the map: dropped.

@@ -5,8 +5,9 @@
  * bytes pass through unchanged.
  *
  * JSR does not accept raw imports in a published module graph yet, so the published entry reaches this
- * module only through a dynamic import (see `assets.ts`), and the bundle and compile entry
- * (`src/cli/bundle.ts`) imports it statically; loading it hands the bytes to `assets.ts`.
+ * module only through a dynamic import of a name held in a variable (see `assets_loader.ts`), and the bundle
+ * and compile entry (`src/cli/bundle.ts`) through a literal dynamic import the bundler follows;
+ * loading it hands the bytes to `assets.ts`.
  *
  * @module
  */

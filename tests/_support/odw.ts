@@ -1,7 +1,8 @@
 /**
  * Runs the real odw CLI as a subprocess in a temporary project directory, the way a person or an agent
- * runs it: `deno run -A --quiet --no-prompt <repo>/src/cli/main.ts ...` with the project as the working
- * directory. A test gets back the exit code, stdout, stderr, the parsed `--json` object and the run
+ * runs it: the code-split bundle `scripts/odw` runs (`dist/launch/odw-…/bundle.js`, built or reused here
+ * by the launcher's own `odw_bundle`; the sources when bundling is off or fails), with the project as
+ * the working directory. A test gets back the exit code, stdout, stderr, the parsed `--json` object and the run
  * record (script copy, journal events, result.json).
  *
  * @example
@@ -28,8 +29,45 @@ export const ODW_MAIN: string = join(REPO, "src", "cli", "main.ts");
 /** The launcher a person runs (`scripts/odw`). */
 export const ODW_LAUNCHER: string = join(REPO, "scripts", "odw");
 
-/** Deno's arguments for running odw, as the launcher passes them. */
+/**
+ * The bundle `scripts/odw` runs, as its `odw_bundle` finds or builds it (fresh against the sources;
+ * `scripts/test` builds it before the tests start), or null when there is none (`ODW_FROM_SOURCE=1`,
+ * another process building it, bundling failed): then the tests run the sources.
+ */
+export async function launcherBundle(name: "odw" | "pandacode", entry: string): Promise<string | null> {
+  const out = await runBounded("bash", {
+    args: [
+      "-c",
+      'source "$1" && odw_bundle "$2" "$3"',
+      "odw_bundle",
+      join(REPO, "scripts", "_deno.sh"),
+      name,
+      entry,
+    ],
+    cwd: REPO,
+    what: `odw_bundle ${name}`,
+  });
+  const path = out.stdout.trim();
+  return out.code === 0 && path !== "" ? path : null;
+}
+
+/** The odw bundle the tests run (see {@link launcherBundle}). */
+export const ODW_BUNDLE: string | null = await launcherBundle("odw", "src/cli/bundle.ts");
+
+/** Deno's arguments for running odw, as the launcher passes them: the bundle, else the sources. */
 export function odwDenoArgs(args: string[]): string[] {
+  if (ODW_BUNDLE) {
+    return [
+      "run",
+      "-A",
+      "--quiet",
+      "--no-prompt",
+      "--no-config",
+      "--unstable-worker-options",
+      ODW_BUNDLE,
+      ...args,
+    ];
+  }
   return ["run", "-A", "--quiet", "--no-prompt", "--config", join(REPO, "deno.json"), ODW_MAIN, ...args];
 }
 

@@ -1,15 +1,20 @@
 /**
- * Helpers for the pandacode CLI tests: run the real CLI (`deno run pandacode/main.ts`) as a
- * subprocess with a controlled environment and a deadline, and make tiny executable scripts in temp dirs.
+ * Helpers for the pandacode CLI tests: run the real CLI as a subprocess — the bundle `scripts/pandacode`
+ * runs (see `launcherBundle`), else `pandacode/main.ts` — with a controlled environment and a deadline, and make tiny executable scripts in temp dirs.
  *
  * @module
  */
 import { fileURLToPath } from "node:url";
 import { type BoundedChild, spawnBounded } from "../_support/processes.ts";
+import { launcherBundle } from "../_support/odw.ts";
 
 /** The checkout root. */
 export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
-const MAIN = `${ROOT}pandacode/main.ts`;
+const BUNDLE = await launcherBundle("pandacode", "pandacode/main.ts");
+/** Deno's arguments that start pandacode: its bundle, else its sources. */
+const START = BUNDLE
+  ? ["run", "-A", "--quiet", "--no-config", BUNDLE]
+  : ["run", "-A", "--quiet", "--config", `${ROOT}deno.json`, `${ROOT}pandacode/main.ts`];
 
 /** How the CLI ended. */
 export interface CliResult {
@@ -45,7 +50,7 @@ export function baseEnv(): Record<string, string> {
  */
 export function spawnCli(args: string[], options: CliOptions = {}): BoundedChild {
   return spawnBounded(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "--config", `${ROOT}deno.json`, MAIN, ...args],
+    args: [...START, ...args],
     env: { ...baseEnv(), ...options.env },
     clearEnv: true,
     cwd: options.cwd ?? ROOT,

@@ -31,10 +31,9 @@ Deno.test("bundled single-file odw runs examples/hello.js on the mock backend an
       ROOT,
     );
     assert.equal(built.code, 0, built.stderr);
-    const run = await deno(
-      ["run", "-A", "--unstable-worker-options", bundle, "exec", join(ROOT, "examples/hello.js"), "--json"],
-      dir,
-    );
+    // From outside the checkout, with a plain `deno run`: the script and the run records are in `dir`.
+    await Deno.copyFile(join(ROOT, "examples/hello.js"), join(dir, "hello.js"));
+    const run = await deno(["run", "-A", bundle, "exec", "hello.js", "--json"], dir);
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout);
     assert.equal(out.status, "completed");
@@ -42,6 +41,7 @@ Deno.test("bundled single-file odw runs examples/hello.js on the mock backend an
     assert.match(out.result.en, /^mock reply to "Say hello in English\."/);
     assert.equal(typeof out.result.summary.greeting, "string");
     // The report's assets travel in the bundle: report.html is written, mermaid in it.
+    assert.ok(out.report.startsWith(dir), "the report is in the run records outside the checkout");
     const report = await Deno.readTextFile(out.report);
     assert.ok(report.includes("mermaid") && report.length > 2_000_000, "report.html with its assets");
   } finally {

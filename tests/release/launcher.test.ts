@@ -1,0 +1,186 @@
+/**
+ * The launchers as people get them: `scripts/odw` and `scripts/pandacode` run a code-split bundle built
+ * on first use and rebuilt when a source changes, fall back to the sources when they cannot bundle
+ * (or while another launcher is building), and `scripts/install.sh` puts both on PATH. Each case works
+ * on a copy of the checkout, so building and editing never touch the one under test. Also
+ * `deno task compile`: one line per binary it cannot build, and a bad target refused in one line.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runBounded } from "../_support/processes.ts";
+import { compileFailure } from "../../scripts/compile.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** What the launchers and the bundles need of a checkout. */
+const PARTS = ["src", "pandacode", "skills", "scripts", "examples", "deno.json", "deno.lock", "odw.d.ts"];
+
+/** Runs `fn` with a copy of the checkout (without dist/), removed afterwards. */
+async function withCheckoutCopy(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "odw-checkout-" });
+  try {
+    const copy = await runBounded("cp", { args: ["-r", ...PARTS, dir], cwd: ROOT, what: "cp checkout" });
+    assert.equal(copy.code, 0, copy.stderr);
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Runs a launcher of the copy (`scripts/<name>`) in `cwd`. */
+function launch(
+  checkout: string,
+  name: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+) {
+  return runBounded(join(checkout, "scripts", name), { args, cwd, env, what: `${name} ${args.join(" ")}` });
+}
+
+/** The build the launcher of `name` uses now (`dist/launch/<name>.current`), or null. */
+async function currentBuild(checkout: string, name: string): Promise<string | null> {
+  return await Deno.readTextFile(join(checkout, "dist", "launch", `${name}.current`)).then((t) => t.trim())
+    .catch(() => null);
+}
+
+Deno.test("scripts/odw builds its bundle on first use, runs hello from it with the report, and rebuilds after an edit", async () => {
+  await withCheckoutCopy(async (checkout) => {
+    const work = await Deno.makeTempDir({ prefix: "odw-launch-" });
+    try {
+      const first = await launch(
+        checkout,
+        "odw",
+        ["exec", join(checkout, "examples/hello.js"), "--json"],
+        work,
+      );
+      assert.equal(first.code, 0, first.stderr);
+      const build = await currentBuild(checkout, "odw");
+      assert.ok(build?.startsWith("odw-"), "a bundle was built");
+      const out = JSON.parse(first.stdout);
+      assert.equal(out.status, "completed");
+      // The report's assets come from their own chunk of the bundle.
+      const report = await Deno.readTextFile(out.report);
+      assert.ok(report.includes("mermaid") && report.length > 2_000_000, "report.html with its assets");
+
+      const again = await launch(checkout, "odw", ["--version"], work);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(await currentBuild(checkout, "odw"), build, "an unchanged checkout reuses its bundle");
+
+      const main = join(checkout, "src/cli/main.ts");
+      const source = await Deno.readTextFile(main);
+      await Deno.writeTextFile(
+        main,
+        source.replace(/export const VERSION = "[^"]*"/, 'export const VERSION = "9.9.9"'),
+      );
+      const edited = await launch(checkout, "odw", ["--version"], work);
+      assert.equal(edited.code, 0, edited.stderr);
+      assert.match(edited.stdout, /9\.9\.9/);
+      assert.notEqual(await currentBuild(checkout, "odw"), build, "the edit made a new bundle");
+    } finally {
+      await Deno.remove(work, { recursive: true });
+    }
+  });
+});
+
+Deno.test("the launchers run the sources when they cannot bundle, while another builds, or when told to", async () => {
+  await withCheckoutCopy(async (checkout) => {
+    // Told to: no bundle is made.
+    const fromSource = await launch(checkout, "odw", ["--version"], checkout, { ODW_FROM_SOURCE: "1" });
+    assert.equal(fromSource.code, 0, fromSource.stderr);
+    assert.equal(await currentBuild(checkout, "odw"), null);
+    // Another launcher is building (its lock is fresh): run at once from the sources, no waiting.
+    await Deno.mkdir(join(checkout, "dist", "launch", ".lock-odw"), { recursive: true });
+    const locked = await launch(
+      checkout,
+      "odw",
+      ["exec", join(checkout, "examples/hello.js"), "--quiet"],
+      checkout,
+    );
+    assert.equal(locked.code, 0, locked.stderr);
+    assert.match(locked.stdout, /mock reply/);
+    assert.equal(await currentBuild(checkout, "odw"), null);
+    // dist/ cannot be made (a file is in the way): still runs.
+    await Deno.remove(join(checkout, "dist"), { recursive: true });
+    await Deno.writeTextFile(join(checkout, "dist"), "not a directory");
+    const blocked = await launch(checkout, "pandacode", ["--version"], checkout);
+    assert.equal(blocked.code, 0, blocked.stderr);
+    assert.match(blocked.stdout, /^pandacode \d+\.\d+\.\d+/);
+    assert.equal(blocked.stderr, "");
+  });
+});
+
+Deno.test("scripts/pandacode runs its own bundle", async () => {
+  await withCheckoutCopy(async (checkout) => {
+    const run = await launch(checkout, "pandacode", ["providers", "--json"], checkout);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok((JSON.parse(run.stdout) as Array<{ id: string }>).some((p) => p.id === "deepseek"));
+    assert.ok((await currentBuild(checkout, "pandacode"))?.startsWith("pandacode-"));
+  });
+});
+
+Deno.test("scripts/install.sh puts working odw and pandacode launchers in --prefix; foreign files are kept", async () => {
+  await withCheckoutCopy(async (checkout) => {
+    const prefix = join(checkout, "bin");
+    const install = () => runBounded(join(checkout, "scripts/install.sh"), { args: ["--prefix", prefix] });
+    const first = await install();
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^Deno: \S+deno .*2\.\d+\.\d+/m);
+    assert.match(first.stdout, /is not on PATH/);
+    const odw = await runBounded(join(prefix, "odw"), { args: ["--version"], cwd: prefix });
+    assert.equal(odw.code, 0, odw.stderr);
+    const pandacode = await runBounded(join(prefix, "pandacode"), { args: ["--version"], cwd: prefix });
+    assert.match(pandacode.stdout, /^pandacode \d+\.\d+\.\d+/);
+    assert.equal((await install()).code, 0, "installing again replaces its own launchers");
+
+    await Deno.writeTextFile(join(prefix, "odw"), "#!/bin/sh\necho mine\n");
+    const refused = await install();
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /bin\/odw exists and is not ours; left as it is/);
+    assert.equal(await Deno.readTextFile(join(prefix, "odw")), "#!/bin/sh\necho mine\n");
+    const bad = await runBounded(join(checkout, "scripts/install.sh"), { args: ["--bogus"] });
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr.trim().split("\n").length, 1);
+  });
+});
+
+Deno.test("deno task compile: built, or one line per binary it cannot build; a bad target is one line, exit 2", async () => {
+  const compile = (args: string[]) =>
+    runBounded(Deno.execPath(), {
+      args: ["run", "-A", "scripts/compile.ts", ...args],
+      cwd: ROOT,
+      what: "compile",
+    });
+  const bad = await compile(["--target", "pdp11"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^compile: unknown target "pdp11" \(one of x86_64-unknown-linux-gnu, /);
+  assert.equal(bad.stderr.trim().split("\n").length, 1);
+
+  const host = "x86_64-unknown-linux-gnu";
+  const run = await compile(["--target", host]);
+  const lines = (run.stdout + run.stderr).trim().split("\n");
+  assert.equal(lines.length, 2, "one line per binary");
+  for (const [i, name] of ["odw", "pandacode"].entries()) {
+    assert.match(lines[i], new RegExp(`^dist/${name}-${host}: (built|not built: .+)$`));
+  }
+  if (run.code === 0) {
+    const version = await runBounded(join(ROOT, `dist/odw-${host}`), { args: ["--version"] });
+    assert.match(version.stdout, /0\.\d+\.\d+/);
+  } else {
+    assert.equal(run.code, 1);
+    assert.doesNotMatch(run.stderr, /Stack backtrace|Caused by/);
+  }
+});
+
+Deno.test("compileFailure names the runtime download it could not make, else Deno's first error line", () => {
+  const offline = "Download https://dl.deno.land/release/v2.9.6/denort-x86_64-apple-darwin.zip\n" +
+    "error: Writing deno compile executable\n\nCaused by:\n    0: error sending request for url (…): dns error";
+  assert.equal(
+    compileFailure(offline),
+    "cannot download the Deno runtime for this target " +
+      "(https://dl.deno.land/release/v2.9.6/denort-x86_64-apple-darwin.zip); build on a release machine",
+  );
+  assert.equal(compileFailure('error: Module not found "x.ts".\n  at y'), 'Module not found "x.ts".');
+});
