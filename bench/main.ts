@@ -7,7 +7,9 @@
  *    sandbox or journal. Prints wall times, the overhead per agent and the peak RSS of the odw process.
  * 2. 1000 sequential agents (each awaited before the next) as a whole `odw exec` process: the
  *    per-agent latency of the whole path, median of 3.
- * 3. `odw exec examples/hello.js` cold (a fresh process each time): first run and median of 10.
+ * 3. `odw exec examples/hello.js` cold (a fresh process each time): first run and median of 10; then
+ *    the first impression as people get it (bench/launch.ts): hello and `pandacode --help` through
+ *    the launchers (their bundles) against the bundle started directly and against the sources.
  * 4. `odw resume` of that finished 1000-agent run, as a whole process (median of 3): wall time, the
  *    executor calls it made (node.started events in its journal), and journal bytes per node.
  * 5. What containment costs: a sandbox process's spawn-to-ready time and one agent's round trip
@@ -42,6 +44,7 @@ import { median } from "./support.ts";
 import { channelRoundTrip, sandboxBoot } from "./containment.ts";
 import { distributedFigures } from "./distributed.ts";
 import { timedOdw } from "./timed_odw.ts";
+import { launchFigures } from "./launch.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const AGENTS = 1000;
@@ -179,6 +182,7 @@ try {
   console.log(`odw exec examples/hello.js, fresh process`);
   console.log(`  first                  ${fmt(hello[0])}`);
   console.log(`  median of 10           ${fmt(median(hello))}   (target < 300 ms)`);
+  await launchFigures(work);
   console.log(`odw resume of the finished ${AGENTS}-agent run, fresh process`);
   console.log(
     `  median of 3            ${fmt(resume.ms)}   (target < 1000 ms; the run itself ${fmt(resume.runMs)})`,

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Shared by the launchers: finds a Deno 2.x binary, or installs Deno 2.9.6 from npm into a cache
 # directory outside the checkout (reused on later calls). A fresh machine needs only Node/npm.
-# Sets ODW_DENO_BIN and ODW_ROOT (the checkout root).
+# Sets ODW_DENO_BIN and ODW_ROOT (the checkout root). Every launch runs this, so it forks as little as
+# it can: bash globs and builtins in place of ls, cat, basename and command substitutions.
 set -euo pipefail
-ODW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ODW_ROOT="$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)"
 export ODW_ROOT
+# Sets ODW_DENO_BIN, or says why there is no Deno and returns 1.
 odw_find_deno() {
-  if [ -n "${ODW_DENO:-}" ] && [ -x "${ODW_DENO}" ]; then echo "$ODW_DENO"; return 0; fi
-  if command -v deno >/dev/null 2>&1 && deno --version 2>/dev/null | head -n1 | grep -q '^deno 2\.'; then
-    command -v deno; return 0
+  if [ -n "${ODW_DENO:-}" ] && [ -x "${ODW_DENO}" ]; then ODW_DENO_BIN="$ODW_DENO"; return 0; fi
+  local on_path version
+  if on_path="$(command -v deno)" && version="$("$on_path" --version 2>/dev/null)" && [[ $version == "deno 2."* ]]; then
+    ODW_DENO_BIN="$on_path"
+    return 0
   fi
   local cache="${ODW_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/odw}/deno-2.9.6"
-  local found
-  found=$(ls "$cache"/node_modules/@deno/*/deno 2>/dev/null | head -n1 || true)
-  if [ -z "$found" ]; then
+  local found=("$cache"/node_modules/@deno/*/deno)
+  if [ ! -x "${found[0]}" ]; then
     if ! command -v npm >/dev/null 2>&1; then
       echo "odw: Deno is not on PATH and npm is missing; install Node.js/npm or Deno 2.x" >&2
       return 1
@@ -21,31 +24,33 @@ odw_find_deno() {
     echo "odw: installing Deno 2.9.6 from npm into $cache (once)" >&2
     mkdir -p "$cache"
     npm install --silent --no-audit --no-fund --prefix "$cache" deno@2.9.6 >&2
-    found=$(ls "$cache"/node_modules/@deno/*/deno 2>/dev/null | head -n1 || true)
-    if [ -z "$found" ]; then echo "odw: npm did not install a Deno binary for this platform" >&2; return 1; fi
+    found=("$cache"/node_modules/@deno/*/deno)
+    if [ ! -x "${found[0]}" ]; then echo "odw: npm did not install a Deno binary for this platform" >&2; return 1; fi
   fi
-  echo "$found"
+  ODW_DENO_BIN="${found[0]}"
 }
-ODW_DENO_BIN="$(odw_find_deno)"
+odw_find_deno
 export ODW_DENO_BIN
 
-# odw_bundle NAME ENTRY: prints the path of a code-split bundle of $ODW_ROOT/ENTRY (`deno bundle
+# odw_bundle NAME ENTRY: sets ODW_BUNDLE to a code-split bundle of $ODW_ROOT/ENTRY (`deno bundle
 # --code-splitting`: a command loads only the chunks it needs), building it on first use and again when
 # a source is newer than the bundle. Builds live in $ODW_ROOT/dist/launch/NAME-<id>/ (never changed once
 # made: a running odw may still load chunks from its build) and NAME.current names the newest; builds
 # older than an hour are removed. While another launcher builds, or when bundling fails (e.g. a
-# read-only checkout), prints nothing and the caller runs the sources. ODW_FROM_SOURCE=1 skips bundles.
+# read-only checkout), ODW_BUNDLE is empty and the caller runs the sources. ODW_FROM_SOURCE=1 skips
+# bundles.
 odw_bundle() {
   local name=$1 entry=$2
+  ODW_BUNDLE=""
   [ -n "${ODW_FROM_SOURCE:-}" ] && return 0
-  local root="$ODW_ROOT/dist/launch" out
-  out="$(basename "$entry" .ts).js"
-  local current=""
-  [ -f "$root/$name.current" ] && current="$root/$(cat "$root/$name.current" 2>/dev/null)"
-  if [ -n "$current" ] && [ -f "$current/.stamp" ] && [ -f "$current/$out" ] && [ -z "$(find \
+  local root="$ODW_ROOT/dist/launch" out="${entry##*/}" id=""
+  out="${out%.ts}.js"
+  [ -f "$root/$name.current" ] && read -r id <"$root/$name.current"
+  local current="$root/$id"
+  if [ -n "$id" ] && [ -f "$current/.stamp" ] && [ -f "$current/$out" ] && [ -z "$(find \
     "$ODW_ROOT/src" "$ODW_ROOT/pandacode" "$ODW_ROOT/skills" "$ODW_ROOT/deno.json" "$ODW_ROOT/deno.lock" \
     "$ODW_ROOT/odw.d.ts" -newer "$current/.stamp" -print -quit 2>/dev/null)" ]; then
-    echo "$current/$out"
+    ODW_BUNDLE="$current/$out"
     return 0
   fi
   mkdir -p "$root" 2>/dev/null || return 0
@@ -53,20 +58,18 @@ odw_bundle() {
   # A lock left by a builder that died is taken over after five minutes.
   find "$lock" -maxdepth 0 -mmin +5 -exec rm -rf {} + 2>/dev/null || true
   mkdir "$lock" 2>/dev/null || return 0
-  local id
-  id="$(date +%s)-$$"
-  local tmp="$root/.build-$name-$id"
+  id="$name-$(date +%s)-$$"
+  local tmp="$root/.build-$id"
   # The stamp is older than the build: a source saved while bundling makes the next launch rebuild.
   if mkdir "$tmp" && touch "$tmp/.stamp" && "$ODW_DENO_BIN" bundle --quiet --platform deno --code-splitting \
     --config "$ODW_ROOT/deno.json" --outdir "$tmp" "$ODW_ROOT/$entry" >"$tmp/.log" 2>&1 \
-    && [ -f "$tmp/$out" ] && mv "$tmp" "$root/$name-$id"; then
-    echo "$name-$id" >"$root/.$name.current.$$" && mv -f "$root/.$name.current.$$" "$root/$name.current"
-    find "$root" -maxdepth 1 -name "$name-*" ! -name "$name-$id" -mmin +60 -exec rm -rf {} + 2>/dev/null || true
-    rmdir "$lock" 2>/dev/null || true
-    echo "$root/$name-$id/$out"
-    return 0
+    && [ -f "$tmp/$out" ] && mv "$tmp" "$root/$id"; then
+    echo "$id" >"$root/.$name.current.$$" && mv -f "$root/.$name.current.$$" "$root/$name.current"
+    find "$root" -maxdepth 1 -name "$name-*" ! -name "$id" -mmin +60 -exec rm -rf {} + 2>/dev/null || true
+    ODW_BUNDLE="$root/$id/$out"
+  else
+    rm -rf "$tmp"
   fi
-  rm -rf "$tmp"
   rmdir "$lock" 2>/dev/null || true
   return 0
 }

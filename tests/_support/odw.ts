@@ -38,7 +38,7 @@ export async function launcherBundle(name: "odw" | "pandacode", entry: string): 
   const out = await runBounded("bash", {
     args: [
       "-c",
-      'source "$1" && odw_bundle "$2" "$3"',
+      'source "$1" && odw_bundle "$2" "$3" && echo "$ODW_BUNDLE"',
       "odw_bundle",
       join(REPO, "scripts", "_deno.sh"),
       name,
