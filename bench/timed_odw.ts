@@ -1,12 +1,10 @@
 /**
- * One `odw` process under `/usr/bin/time`: wall time, peak RSS and CPU (user + system) of the process,
- * and its stdout. Shared by the benchmark sections.
+ * One `odw` process (the launcher's bundle) under `/usr/bin/time`: wall time, peak RSS and CPU
+ * (user + system) of the process, and its stdout. Shared by the benchmark sections.
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+import { odwDenoArgs } from "../tests/_support/odw.ts";
 
 /** Runs odw once under /usr/bin/time; returns wall ms, peak RSS in MB and stdout. */
 export async function timedOdw(
@@ -14,7 +12,8 @@ export async function timedOdw(
   cwd: string,
 ): Promise<{ ms: number; rssMb: number; cpuMs: number; stdout: string }> {
   const deno = Deno.execPath();
-  const argv = ["run", "-A", "--quiet", "--unstable-worker-options", `${ROOT}src/cli/main.ts`, ...args];
+  // As the launcher runs odw: its bundle (the sources when there is none).
+  const argv = odwDenoArgs(args);
   const haveTime = await Deno.stat("/usr/bin/time").then(() => true, () => false);
   const cmd = haveTime ? "/usr/bin/time" : deno;
   const cmdArgs = haveTime ? ["-f", "ODW_MAXRSS_KB=%M ODW_CPU=%U+%S", deno, ...argv] : argv;
