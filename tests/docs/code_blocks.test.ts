@@ -12,8 +12,8 @@ import { readMarkdown } from "./markdown.ts";
 
 /** File → the least number of complete workflows it must show. */
 const FLOORS: Record<string, number> = {
-  "skills/odw/SKILL.md": 4,
-  "docs/workflow-api.md": 4,
+  "skills/odw/SKILL.md": 6,
+  "docs/workflow-api.md": 5,
   "README.md": 1,
 };
 const FRAGMENT = /^\/\/ fragment\b/;
