@@ -22,7 +22,9 @@ while (next < topics.length) {
   const wave = topics.slice(next, next + affordable);
   next += wave.length;
   const notes = await parallel(
-    wave.map((topic) => () => agent(`Write a five-line note on ${topic} in odw.`, { label: `note ${topic}` })),
+    wave.map((topic) => () =>
+      agent(`Write a five-line note on ${topic} in odw.`, { label: `note ${topic}` })
+    ),
   );
   covered.push(...wave.filter((_, i) => notes[i] !== null));
   log(`wave of ${wave.length}: ${budget.spent()} tokens spent, ${budget.remaining()} left`);
