@@ -10,7 +10,7 @@ import type { RunEvent } from "../engine/events.ts";
 import type { RunOutcome } from "../engine/run.ts";
 import { EventFeed, serveLive } from "../report/live.ts";
 import { openInBrowser } from "../report/open.ts";
-import { writeReportInBackground } from "../report/report_worker.ts";
+import { writeRunReport } from "../report/write.ts";
 import type { CallSite } from "../script/types.ts";
 
 /** The report flags of `odw exec`. */
@@ -50,13 +50,10 @@ export async function startLiveView(sites: CallSite[], open: boolean): Promise<E
   };
 }
 
-/**
- * Writes the run's report.html — on the report worker when `odw exec` started one — and opens it with
- * `--open`; its path, or null when it failed.
- */
+/** Writes the run's report.html (and opens it with `--open`); its path, or null when it failed. */
 export async function saveReport(outcome: RunOutcome, open: boolean): Promise<string | null> {
   try {
-    const { path } = await writeReportInBackground(outcome.runDir);
+    const path = await writeRunReport(outcome.runDir);
     if (open) openInBrowser(path);
     return path;
   } catch (e) {

@@ -63,10 +63,6 @@ export async function main(argv: string[]): Promise<number> {
   // The sandbox process of a run boots while the engine loads and the script is checked.
   if (command === "exec" || command === "resume" || command === "replay") {
     (await import("../sandbox/prestart.ts")).prestartForExec(rest);
-    // So does the worker that will write the run's report.
-    if (!rest.some((arg) => arg === "--help" || arg === "-h" || arg === "--dry-run")) {
-      (await import("../report/report_worker.ts")).prestartReportWorker();
-    }
   }
   try {
     if (!load) throw new UsageError(`unknown command "${command}" (try odw --help)`);
