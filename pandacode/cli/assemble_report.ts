@@ -13,13 +13,8 @@
  * @module
  */
 import type { ExecutorOutcome, Task } from "../executor.ts";
-import {
-  emptyUsage,
-  type NodeError,
-  nodeError,
-  type Report,
-  ReportSchema,
-} from "../../src/common/contract.ts";
+import { emptyUsage, type NodeError, nodeError, type Report } from "../../src/common/contract.ts";
+import { ReportSchema } from "../../src/common/contract_schema.ts";
 import type { AbortReason, Settled } from "./abort.ts";
 
 /** Everything the report is made of. */

@@ -19,7 +19,8 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { abortStatus } from "../common/abort.ts";
-import { nodeError, oneLine, type Report, ReportSchema } from "../common/contract.ts";
+import { nodeError, oneLine, type Report } from "../common/contract.ts";
+import { ReportSchema } from "../common/contract_schema.ts";
 import { isExecutableFile, runProcess } from "../common/process.ts";
 import type { PandacodeAnswer, PandacodeTask } from "./pandacode.ts";
 

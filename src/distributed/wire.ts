@@ -18,7 +18,8 @@
  * @module
  */
 import { z } from "zod";
-import { type NodeResult, NodeResultSchema, type NodeSpec, NodeSpecSchema } from "../common/contract.ts";
+import type { NodeResult, NodeSpec } from "../common/contract.ts";
+import { NodeResultSchema, NodeSpecSchema } from "../common/contract_schema.ts";
 import { type BlobStore, getBlob, putBlob, SHA256_HEX } from "./blobs.ts";
 import { isToken } from "./names.ts";
 

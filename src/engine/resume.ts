@@ -25,11 +25,11 @@
  */
 import {
   emptyUsage,
+  NODE_STATUSES,
   nodeError,
   type NodeResult,
   type NodeSpec,
   resultWithoutTries,
-  StatusSchema,
 } from "../common/contract.ts";
 import type { Dispatcher, DispatchHooks } from "./dispatch.ts";
 import type { RunEvent } from "./events.ts";
@@ -114,7 +114,7 @@ export function isJournaledResult(value: Record<string, unknown>): boolean {
     optionalText(value.runtime) && optionalText(value.provider) && optionalText(value.model);
 }
 
-const STATUSES: ReadonlySet<string> = new Set(StatusSchema.options);
+const STATUSES: ReadonlySet<string> = new Set(NODE_STATUSES);
 
 /** What a resumed run did with the old journal, as node keys. */
 export interface ResumeStats {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { EXEC_HELP } from "../../src/cli/exec.ts";
-import { ConfigSchema, NodeSettingsSchema, parseConfig } from "../../src/engine/config.ts";
+import { ConfigSchema, NodeSettingsSchema, parseConfig } from "../../src/engine/config_schema.ts";
 import { REPO } from "../_support/odw.ts";
 
 const README = Deno.readTextFileSync(`${REPO}/README.md`);

@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { parseConfig } from "../../src/engine/config.ts";
+import { parseConfig } from "../../src/engine/config_schema.ts";
 import { Router, routingLabel } from "../../src/engine/routing.ts";
 
 const config = parseConfig(

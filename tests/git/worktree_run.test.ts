@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { NodeResultSchema } from "../../src/common/contract.ts";
+import { NodeResultSchema } from "../../src/common/contract_schema.ts";
 import { eventsOf, runScript, withMeta } from "../_support/run_script.ts";
 import { withRepo } from "../_support/git_repo.ts";
 

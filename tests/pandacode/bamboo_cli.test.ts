@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ReportSchema } from "../../src/common/contract.ts";
+import { ReportSchema } from "../../src/common/contract_schema.ts";
 import { costOf, findProvider } from "../../pandacode/bamboo/providers.ts";
 import { reply, startChatServer } from "../fixtures/openai_chat_server.ts";
 import { runCli } from "./cli_support.ts";

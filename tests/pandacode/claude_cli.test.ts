@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ReportSchema } from "../../src/common/contract.ts";
+import { ReportSchema } from "../../src/common/contract_schema.ts";
 import { DEADLINES } from "../_support/deadline.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
 import { linesOf, runCli } from "./cli_support.ts";

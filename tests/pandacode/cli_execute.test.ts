@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { type ExecuteOptions, executeTask } from "../../pandacode/cli/run.ts";
 import type { Executor, ExecutorOutcome, Task } from "../../pandacode/executor.ts";
 import { emptyUsage, type NodeError, type Report } from "../../src/common/contract.ts";
-import { ReportSchema } from "../../src/common/contract.ts";
+import { ReportSchema } from "../../src/common/contract_schema.ts";
 import { DEADLINES, withDeadline } from "../_support/deadline.ts";
 
 /** `executeTask` under a deadline: a report must come out whatever the executor does. */

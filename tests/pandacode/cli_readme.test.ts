@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { PROVIDERS } from "../../pandacode/bamboo/providers.ts";
 import { PANDACODE_VERSION, RUN_HELP } from "../../pandacode/cli/usage.ts";
-import { ReportSchema } from "../../src/common/contract.ts";
+import { ReportSchema } from "../../src/common/contract_schema.ts";
 import { ROOT } from "./cli_support.ts";
 
 const README = Deno.readTextFileSync(`${ROOT}pandacode/README.md`);

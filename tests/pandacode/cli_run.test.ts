@@ -8,7 +8,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ReportSchema } from "../../src/common/contract.ts";
+import { ReportSchema } from "../../src/common/contract_schema.ts";
 import { pollUntil, waitUntil } from "../_support/deadline.ts";
 import { isAlive } from "../_support/processes.ts";
 import { linesOf, runCli, spawnCli, writeScript } from "./cli_support.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ReportSchema } from "../../src/common/contract.ts";
+import { ReportSchema } from "../../src/common/contract_schema.ts";
 import { DEADLINES } from "../_support/deadline.ts";
 import { cachedCli, skipUnless } from "../_support/prereq.ts";
 import { codexTestEnv, TEST_MODEL, waitGone } from "./codex_env.ts";
