@@ -23,6 +23,8 @@ export interface BackendChoice {
   name: string;
   /** `mock`: the scenario file (`--mock-scenario`). */
   mockScenario?: string;
+  /** `mock`: the scenario as a value (a library caller's); checked like a file's. */
+  scenario?: unknown;
   /** `pandacode`: a pandacode-compatible executable to spawn per try; absent: in-process. */
   pandacode?: string;
 }
@@ -40,15 +42,20 @@ export async function createBackend(choice: BackendChoice): Promise<Backend> {
   if (choice.name === "mock") {
     if (choice.pandacode !== undefined) throw new UsageError("--pandacode needs --backend pandacode");
     const { MockBackend } = await import("./mock.ts");
-    if (choice.mockScenario === undefined) return new MockBackend();
+    if (choice.mockScenario === undefined && choice.scenario === undefined) return new MockBackend();
     try {
-      const { loadScenario } = await import("./mock_scenario.ts");
-      return new MockBackend(await loadScenario(choice.mockScenario));
+      const { loadScenario, parseScenario } = await import("./mock_scenario.ts");
+      return new MockBackend(
+        choice.mockScenario === undefined
+          ? parseScenario(choice.scenario)
+          : await loadScenario(choice.mockScenario),
+      );
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
   }
   if (choice.mockScenario !== undefined) throw new UsageError("--mock-scenario needs --backend mock");
+  if (choice.scenario !== undefined) throw new UsageError("a mock scenario needs the mock backend");
   const { PandacodeBackend } = await import("./pandacode.ts");
   return new PandacodeBackend(
     choice.pandacode === undefined

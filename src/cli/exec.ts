@@ -8,8 +8,8 @@
  */
 import { basename, resolve } from "node:path";
 import { jsonForTerminal, terminalLine, terminalText } from "../common/terminal_text.ts";
-import { executeRun, type RunOutcome } from "../engine/run.ts";
-import { recordRefusal } from "../engine/run_dir.ts";
+import type { RunOutcome } from "../engine/run.ts";
+import { makeRunsDir, refuseScript, runChecked } from "../engine/launch.ts";
 import { defaultConcurrency } from "../engine/scheduler.ts";
 import { analyzeScript } from "../script/analyze.ts";
 import { parseCommandArgs } from "./argv.ts";
@@ -190,11 +190,7 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
     return EXIT.refused;
   }
   if (!analysis.ok) {
-    // As the built-in's tool reports a script its engine cannot compile.
-    const error = analysis.error.startsWith("SyntaxError:")
-      ? `Workflow script has a syntax error and was not launched:\n${analysis.error}`
-      : analysis.error;
-    const refused = await recordRefusal(runsDir, scriptPath, source, error);
+    const refused = await refuseScript(runsDir, scriptPath, source, analysis.error);
     report(refused, values.json, values.quiet, await saveReport(refused, values.open));
     return EXIT.refused;
   }
@@ -224,15 +220,12 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
   let live: ExecLiveView | undefined;
   try {
     if (values.watch) live = await startLiveView(analysis.callSites, values.open);
-    outcome = await executeRun({
+    outcome = await runChecked(analysis, {
       scriptPath,
       source,
-      body: analysis.body,
-      name: analysis.meta.name,
       args,
       hasArgs,
       backend,
-      backendDetail: backend.detail,
       router,
       concurrency: concurrencyFlag ?? defaultConcurrency(),
       ...nats?.options,
@@ -279,20 +272,6 @@ async function argsOf(
   const started = previous?.record.started;
   if (started && "args" in started) return { args: started.args, hasArgs: true };
   return { args: undefined, hasArgs: false };
-}
-
-/** Creates the run records directory, or a one-line UsageError saying why it cannot be. */
-async function makeRunsDir(runsDir: string): Promise<void> {
-  try {
-    await Deno.mkdir(runsDir, { recursive: true });
-  } catch (e) {
-    const reason = e instanceof Deno.errors.AlreadyExists || e instanceof Deno.errors.NotADirectory
-      ? "a file is in the way"
-      : e instanceof Deno.errors.PermissionDenied
-      ? "permission denied"
-      : (e as Error).message.split(":")[0];
-    throw new UsageError(`cannot create run directory ${runsDir}: ${reason}`);
-  }
 }
 
 /**

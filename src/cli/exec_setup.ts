@@ -128,7 +128,7 @@ async function readConfig(projectDir: string): Promise<OdwConfig> {
 
 /** The pandacode executable to spawn, checked, or undefined for in-process. */
 function pandacodeExecutable(
-  values: ExecRoutingValues,
+  values: Pick<RunSetupChoice, "pandacode">,
   env: Record<string, string | undefined>,
   config: OdwConfig,
   projectDir: string,
@@ -163,25 +163,59 @@ function runtimeConfigured(commandLine: Routing, config: OdwConfig): boolean {
     Object.values(config.phases ?? {}).some((p) => p.runtime !== undefined);
 }
 
+/**
+ * What a run is set up from, typed: the backend asked for (else chosen as the module doc says), a
+ * mock scenario (a file or a value), the pandacode executable, and the routing defaults.
+ */
+export interface RunSetupChoice {
+  backend?: string;
+  /** A mock scenario file (`--mock-scenario`). */
+  mockScenarioFile?: string;
+  /** A mock scenario as a value (a library caller's). */
+  mockScenario?: unknown;
+  /** A pandacode-compatible executable (`--pandacode`); relative to the working directory. */
+  pandacode?: string;
+  /** The routing defaults given by the caller (the command line's, or a library caller's). */
+  routing: Routing;
+}
+
 /** Reads the flags, the environment and the config; creates the backend. */
-export async function setupExec(
+export function setupExec(
   values: ExecRoutingValues,
   env: Record<string, string | undefined>,
   projectDir: string,
   /** A backend to use instead of choosing one (a replay's, which runs nothing). */
   fixedBackend?: Backend,
 ): Promise<ExecSetup> {
-  const commandLine = commandLineRouting(values);
+  const choice: RunSetupChoice = {
+    backend: values.backend,
+    mockScenarioFile: values["mock-scenario"],
+    pandacode: values.pandacode,
+    routing: commandLineRouting(values),
+  };
+  return setupRun(choice, env, projectDir, fixedBackend);
+}
+
+/** Reads the config and the environment for a run chosen as `choice`; creates the backend. */
+export async function setupRun(
+  choice: RunSetupChoice,
+  env: Record<string, string | undefined>,
+  projectDir: string,
+  fixedBackend?: Backend,
+): Promise<ExecSetup> {
+  const commandLine = choice.routing;
   const config = await readConfig(projectDir);
-  const name = values.backend ??
-    (values["mock-scenario"] !== undefined ? "mock" : undefined) ??
-    (values.pandacode !== undefined ? "pandacode" : undefined) ??
+  const mocked = choice.mockScenarioFile !== undefined || choice.mockScenario !== undefined;
+  const name = choice.backend ??
+    (mocked ? "mock" : undefined) ??
+    (choice.pandacode !== undefined ? "pandacode" : undefined) ??
     config.backend ??
     (runtimeConfigured(commandLine, config) ? "pandacode" : "mock");
   const backend = fixedBackend ?? await createBackend({
     name,
-    mockScenario: values["mock-scenario"],
-    pandacode: name === "pandacode" ? pandacodeExecutable(values, env, config, projectDir) : values.pandacode,
+    mockScenario: choice.mockScenarioFile,
+    scenario: choice.mockScenario,
+    pandacode: name === "pandacode" ? pandacodeExecutable(choice, env, config, projectDir) : choice.pandacode,
   });
   return {
     backend,
