@@ -17,20 +17,28 @@
  * ```
  * @module
  */
-import type { NodeError, NodeResult, NodeStatus, Usage } from "./contract_schema.ts";
+import type { NodeResult } from "./contract_schema.ts";
 
-export type {
-  NodeError,
-  NodeResult,
-  NodeSpec,
-  NodeStatus,
-  Report,
-  Usage,
-  WorktreeResult,
-} from "./contract_schema.ts";
+export type { NodeResult, NodeSpec, Report } from "./contract_schema.ts";
 
 /** Final statuses of a node or task. */
 export const NODE_STATUSES = ["completed", "failed", "timeout", "cancelled"] as const;
+/** One of {@link NODE_STATUSES}. */
+export type NodeStatus = typeof NODE_STATUSES[number];
+
+/*
+ * The types the library (`mod.ts`) exposes are written out here, not inferred from their zod schemas,
+ * so the package's public API has no slow types; `contract_schema.ts` checks that each still equals
+ * its schema's type.
+ */
+
+/** Token counts of one node (or a sum of nodes). */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  reasoningTokens: number;
+}
 
 /** Runtimes pandacode can drive. */
 export const RUNTIMES = ["codex", "claude", "bamboo"] as const;
@@ -101,6 +109,27 @@ export function isRetryable(kind: ErrorKind): boolean {
 
 /** Kinds that mean the account behind a runtime/provider cannot serve any more requests. */
 export const ACCOUNT_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(["quota", "auth"]);
+
+/** The error block of a report or node result. `retryable` always equals `isRetryable(kind)`. */
+export interface NodeError {
+  kind: ErrorKind;
+  message: string;
+  retryable: boolean;
+  /** How long the server asked to wait before another try (its Retry-After), when it said so. */
+  retryAfterMs?: number;
+}
+
+/** What a worktree node left behind: its branch, the snapshot it started from, and its changes. */
+export interface WorktreeResult {
+  /** `odw/<runId>/<node>`: holds the snapshot plus the node's changes; kept until pruned. */
+  branch: string;
+  /** The snapshot commit the node's worktree was made from (the user's tree at the node's start). */
+  base: string;
+  /** The branch's tip when the node changed something (absent when it changed nothing). */
+  commit?: string;
+  /** The node's changes, `base..commit`. */
+  diffStat: { filesChanged: number; insertions: number; deletions: number };
+}
 
 /** Collapses whitespace so a message fits on one line (at most `max` characters). */
 export function oneLine(text: string, max = 500): string {

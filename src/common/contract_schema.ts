@@ -13,7 +13,20 @@
  * @module
  */
 import { z } from "zod";
-import { EFFORTS, ERROR_KINDS, type ErrorKind, NODE_STATUSES, RUNTIMES } from "./contract.ts";
+import {
+  EFFORTS,
+  ERROR_KINDS,
+  type ErrorKind,
+  NODE_STATUSES,
+  type NodeError,
+  type NodeStatus,
+  RUNTIMES,
+  type Usage,
+  type WorktreeResult,
+} from "./contract.ts";
+
+/** True when `A` and `B` are the same type: the written-out types of `contract.ts` against their schemas. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 /** Final status of a node or task. */
 export const StatusSchema = z.enum(NODE_STATUSES);
@@ -122,17 +135,14 @@ export const NodeResultSchema = z.object({
   /** The `odw worker` that ran it (a run dispatched over NATS). */
   worker: z.string().optional(),
 });
-/** One of the {@link StatusSchema} values. */
-export type NodeStatus = z.infer<typeof StatusSchema>;
-/** Token counts of one node (or a sum of nodes). */
-export type Usage = z.infer<typeof UsageSchema>;
-/** The error block of a report or node result. */
-export type NodeError = z.infer<typeof ErrorSchema>;
+true satisfies Same<NodeStatus, z.infer<typeof StatusSchema>>;
+true satisfies Same<Usage, z.infer<typeof UsageSchema>>;
+true satisfies Same<NodeError, z.infer<typeof ErrorSchema>>;
+true satisfies Same<WorktreeResult, z.infer<typeof WorktreeResultSchema>>;
+
 /** A validated pandacode report. */
 export type Report = z.infer<typeof ReportSchema>;
 /** A validated node request. */
 export type NodeSpec = z.infer<typeof NodeSpecSchema>;
-/** A validated worktree record. */
-export type WorktreeResult = z.infer<typeof WorktreeResultSchema>;
 /** A validated node result. */
 export type NodeResult = z.infer<typeof NodeResultSchema>;
