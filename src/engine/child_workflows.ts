@@ -1,6 +1,7 @@
 /**
  * Resolves `workflow(nameOrRef)` to a checked child script, with the built-in's messages: a name is
- * looked up in the project's `.odw/workflows/NAME.js`, then `.claude/workflows/NAME.js`;
+ * looked up in the project's `.odw/workflows/NAME.js`, then `.claude/workflows/NAME.js` (see
+ * `named_workflows.ts`);
  * `{ scriptPath }` is a path relative to the project directory (the directory odw runs in).
  *
  * Files are read through `workflow_file.ts` (inside the project only, regular files only, size
@@ -10,9 +11,9 @@
  *
  * @module
  */
-import { join } from "node:path";
 import { analyzeScript, type CallSite } from "../script/analyze.ts";
-import { readWorkflowFile, WORKFLOW_DIRS, type WorkflowFile, WorkflowFileError } from "./workflow_file.ts";
+import { findNamedWorkflow, listNamedWorkflows, REFUSAL_PREFIX } from "./named_workflows.ts";
+import { readWorkflowFile, type WorkflowFile, WorkflowFileError } from "./workflow_file.ts";
 
 /** A child script ready for the worker. */
 export interface ChildScript {
@@ -24,37 +25,9 @@ export interface ChildScript {
   callSites: CallSite[];
 }
 
-const REFUSAL_PREFIX = "Invalid workflow script: ";
-
-/** A named workflow's file, or undefined when it is missing or not a readable workflow file. */
-async function readNamed(path: string, projectDir: string): Promise<WorkflowFile | undefined> {
-  try {
-    return await readWorkflowFile(path, projectDir);
-  } catch (e) {
-    if (e instanceof WorkflowFileError) return undefined;
-    throw e;
-  }
-}
-
-/** A file is a named workflow only when its meta reads (parse and meta checks pass), as in the built-in. */
-function isWorkflow(source: string): boolean {
-  const analysis = analyzeScript(source, { determinism: false });
-  return analysis.ok || !analysis.error.startsWith(REFUSAL_PREFIX);
-}
-
 /** Names of the project's workflows (both directories), sorted. */
 export async function availableWorkflows(projectDir: string): Promise<string[]> {
-  const names = new Set<string>();
-  for (const dir of WORKFLOW_DIRS) {
-    try {
-      for await (const entry of Deno.readDir(join(projectDir, dir))) {
-        if (!entry.name.endsWith(".js")) continue;
-        const file = await readNamed(join(dir, entry.name), projectDir);
-        if (file && isWorkflow(file.text)) names.add(entry.name.slice(0, -3));
-      }
-    } catch { /* no such directory */ }
-  }
-  return [...names].sort();
+  return (await listNamedWorkflows(projectDir)).map((w) => w.name);
 }
 
 function checked(file: WorkflowFile, where: string, name?: string): ChildScript {
@@ -85,12 +58,8 @@ export async function resolveChildWorkflow(
 ): Promise<ChildScript> {
   if (typeof ref === "string") {
     const where = `workflow('${ref}')`;
-    if (/^[\w.-]+$/.test(ref) && !ref.startsWith(".")) {
-      for (const dir of WORKFLOW_DIRS) {
-        const file = await readNamed(join(dir, `${ref}.js`), projectDir);
-        if (file && isWorkflow(file.text)) return checked(file, where, ref);
-      }
-    }
+    const file = await findNamedWorkflow(ref, projectDir);
+    if (file) return checked(file, where, ref);
     const names = await availableWorkflows(projectDir);
     throw new Error(`${where}: no workflow with that name. Available: ${names.join(", ") || "(none)"}`);
   }
