@@ -24,6 +24,7 @@ Usage:
   odw worktrees [list|prune] [--run <id>]                              branches of worktree nodes
   odw worker --nats <url> [--concurrency n] [--runtimes claude,bamboo] run nodes of distributed runs here
   odw workers --nats <url>                                             workers alive, their nodes, queue depth
+  odw mcp [--project <dir>]                                            serve odw's tools to an MCP client (stdio)
 
 Run "odw <command> --help" for each command's options.`;
 
@@ -46,6 +47,7 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   worktrees: async () => (await import("./worktrees.ts")).worktreesCommand,
   worker: async () => (await import("./worker.ts")).workerCommand,
   workers: async () => (await import("./workers.ts")).workersCommand,
+  mcp: async () => (await import("./mcp.ts")).mcpCommand,
 };
 
 /** Runs the CLI with `argv` (without the program name); returns the exit code. */
