@@ -7,7 +7,16 @@
 import { analyzeScript } from "../script/analyze.ts";
 import type { CallSite, WorkflowMeta } from "../script/types.ts";
 
-/** A script's static check: its meta and call sites, or the one message a run would be refused with. */
+/**
+ * A script's static check: its meta and call sites, or the one message a run would be refused with.
+ *
+ * @example
+ * ```ts
+ * function agents(check: WorkflowCheck): number {
+ *   return check.ok ? check.callSites.filter((site) => site.kind === "agent").length : 0;
+ * }
+ * ```
+ */
 export type WorkflowCheck =
   | { ok: true; meta: WorkflowMeta; callSites: CallSite[] }
   | { ok: false; error: string };

@@ -21,14 +21,29 @@ import { guardrailOptions } from "../cli/exec_guardrails.ts";
 import { commandLineRouting, setupRun } from "../cli/exec_setup.ts";
 import { EventStream } from "./event_stream.ts";
 
-/** Which backend runs the workflow's agents. */
+/**
+ * Which backend runs the workflow's agents.
+ *
+ * @example
+ * ```ts
+ * const mock: BackendOption = { name: "mock", scenario: { rules: [{ label: "review", reply: "LGTM" }] } };
+ * const real: BackendOption = { name: "pandacode" }; // in-process; or { name: "pandacode", executable }
+ * ```
+ */
 export type BackendOption =
   /** The deterministic mock (no model), optionally scripted by a scenario (README "Mock scenarios"). */
   | { name: "mock"; scenario?: Scenario }
   /** pandacode: in-process, or this pandacode-compatible executable per try. */
   | { name: "pandacode"; executable?: string };
 
-/** Default routing of every node (a node's own options and the config's phases win). */
+/**
+ * Default routing of every node (a node's own options and the config's phases win).
+ *
+ * @example
+ * ```ts
+ * const routing: RoutingOption = { runtime: "bamboo", provider: "deepseek", effort: "high", timeoutMs: 600_000 };
+ * ```
+ */
 export interface RoutingOption {
   runtime?: Runtime;
   provider?: string;
@@ -38,7 +53,14 @@ export interface RoutingOption {
   timeoutMs?: number;
 }
 
-/** Caps on the run as a whole. */
+/**
+ * Caps on the run as a whole.
+ *
+ * @example
+ * ```ts
+ * const limits: RunLimits = { budget: 200_000, timeoutMs: 30 * 60_000, concurrency: 4, maxCostUsd: 5 };
+ * ```
+ */
 export interface RunLimits {
   /** Hard ceiling on output tokens for the whole run (`--budget`). */
   budget?: number;
@@ -54,7 +76,20 @@ export interface RunLimits {
   retries?: number;
 }
 
-/** Options of {@link runWorkflow}; all optional. */
+/**
+ * Options of {@link runWorkflow}; all optional.
+ *
+ * @example
+ * ```ts
+ * const options: RunWorkflowOptions = {
+ *   args: { files: ["src/a.ts"] },
+ *   backend: { name: "mock" },
+ *   projectDir: "/path/to/repo",
+ *   limits: { concurrency: 2 },
+ *   signal: AbortSignal.timeout(60_000),
+ * };
+ * ```
+ */
 export interface RunWorkflowOptions {
   /** The workflow's `args` (JSON-compatible). Left out, `args` is undefined in the script. */
   args?: unknown;
@@ -77,13 +112,34 @@ export interface RunWorkflowOptions {
   report?: boolean;
 }
 
-/** How a run ended, with the path of its report. */
+/**
+ * How a run ended, with the path of its report.
+ *
+ * @example
+ * ```ts
+ * function summary(outcome: WorkflowOutcome): string {
+ *   return `${outcome.runId} ${outcome.status}: ${outcome.agentCount} agents, ` +
+ *     `${outcome.usage.outputTokens} output tokens, report ${outcome.report ?? "none"}`;
+ * }
+ * ```
+ */
 export interface WorkflowOutcome extends RunOutcome {
   /** The run's `report.html`, or null when none was written. */
   report: string | null;
 }
 
-/** A run under way. */
+/**
+ * A run under way.
+ *
+ * @example
+ * ```ts
+ * async function follow(run: WorkflowRun): Promise<unknown> {
+ *   console.error("run", await run.runId);
+ *   for await (const event of run.events) if (event.type === "phase") console.error("phase", event.title);
+ *   return (await run.outcome).result;
+ * }
+ * ```
+ */
 export interface WorkflowRun {
   /** The run's id, as soon as its record exists. */
   runId: Promise<string>;
