@@ -198,12 +198,16 @@ export async function runWorkflow(source: string, options: RunWorkflowOptions = 
   const runsDir = resolve(projectDir, options.runsDir ?? join(".odw", "runs"));
   const limits = options.limits ?? {};
   const values = flagValues(options);
-  const setup = await setupRun({
-    backend: options.backend?.name,
-    mockScenario: options.backend?.name === "mock" ? options.backend.scenario : undefined,
-    pandacode: options.backend?.name === "pandacode" ? options.backend.executable : undefined,
-    routing: commandLineRouting(values),
-  }, Deno.env.toObject(), projectDir);
+  const setup = await setupRun(
+    {
+      backend: options.backend?.name,
+      mockScenario: options.backend?.name === "mock" ? options.backend.scenario : undefined,
+      pandacode: options.backend?.name === "pandacode" ? options.backend.executable : undefined,
+      routing: commandLineRouting(values),
+    },
+    Deno.env.toObject(),
+    projectDir,
+  );
   const guardrails = guardrailOptions(values, setup.config);
   const concurrency = positive(limits.concurrency, "concurrency") ?? defaultConcurrency();
   const budget = positive(limits.budget, "budget") ?? null;
@@ -238,7 +242,9 @@ export async function runWorkflow(source: string, options: RunWorkflowOptions = 
       },
     });
   const outcome = (async (): Promise<WorkflowOutcome> => {
-    const ended = analysis.ok ? await run(analysis) : await refuseScript(runsDir, scriptPath, source, analysis.error);
+    const ended = analysis.ok
+      ? await run(analysis)
+      : await refuseScript(runsDir, scriptPath, source, analysis.error);
     started(ended.runId);
     return { ...ended, report: options.report === false ? null : await reportOf(ended) };
   })();

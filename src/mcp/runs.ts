@@ -7,8 +7,8 @@
  * @example
  * ```ts
  * const runs = new McpRuns(".odw/runs");
- * const run = await runWorkflow(source, { signal: runs.track(...) });
- * await runs.shutdown(10_000);
+ * const { runId, run } = await runs.start((signal) => runWorkflow(source, { signal }));
+ * await runs.shutdown(10_000); // cancels it, waits until it has ended
  * ```
  * @module
  */
@@ -53,17 +53,38 @@ interface Started {
 export class McpRuns {
   readonly #runsDir: string;
   readonly #started = new Map<string, Started>();
+  /** Every run being started or going, until it has ended (shutdown waits for these). */
+  readonly #live = new Set<Promise<unknown>>();
+  readonly #stops = new Set<AbortController>();
+  #closing = false;
 
   constructor(runsDir: string) {
     this.#runsDir = runsDir;
   }
 
-  /** Keeps a run this server started, so it can be cancelled and is stopped at shutdown. */
-  async track(run: WorkflowRun, stop: AbortController): Promise<string> {
-    const runId = await run.runId;
-    this.#started.set(runId, { stop, outcome: run.outcome });
-    run.outcome.then(() => this.#started.delete(runId), () => this.#started.delete(runId));
-    return runId;
+  /**
+   * Starts a run with a signal this server controls, keeps it so it can be cancelled, and stops it at
+   * shutdown (also when shutdown came while it was being set up).
+   */
+  async start(
+    begin: (signal: AbortSignal) => Promise<WorkflowRun>,
+  ): Promise<{ runId: string; run: WorkflowRun }> {
+    const stop = new AbortController();
+    if (this.#closing) stop.abort();
+    this.#stops.add(stop);
+    const starting = (async () => {
+      const run = await begin(stop.signal);
+      const runId = await run.runId;
+      this.#started.set(runId, { stop, outcome: run.outcome });
+      return { runId, run };
+    })();
+    const live = starting.then(({ runId, run }) => run.outcome.finally(() => this.#started.delete(runId)));
+    this.#live.add(live);
+    live.catch(() => {}).finally(() => {
+      this.#live.delete(live);
+      this.#stops.delete(stop);
+    });
+    return await starting;
   }
 
   /** The run directory of `ref` (a run id or a unique prefix); a one-line UsageError otherwise. */
@@ -125,9 +146,9 @@ export class McpRuns {
 
   /** Cancels every run this server started and waits (up to `waitMs`) until they have ended. */
   async shutdown(waitMs: number): Promise<void> {
-    const runs = [...this.#started.values()];
-    for (const run of runs) run.stop.abort();
-    await settled(Promise.allSettled(runs.map((r) => r.outcome)), waitMs);
+    this.#closing = true;
+    for (const stop of this.#stops) stop.abort();
+    await settled(Promise.allSettled([...this.#live]), waitMs);
   }
 }
 

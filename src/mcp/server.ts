@@ -20,7 +20,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types";
 import { z } from "zod";
-import { type RunWorkflowOptions, runWorkflow, type WorkflowOutcome } from "../api/run_workflow.ts";
+import { runWorkflow, type RunWorkflowOptions, type WorkflowOutcome } from "../api/run_workflow.ts";
 import { UsageError } from "../common/cli_kit.ts";
 import { EFFORTS, RUNTIMES } from "../common/contract.ts";
 import { findNamedWorkflow, listNamedWorkflows } from "../engine/named_workflows.ts";
@@ -64,18 +64,25 @@ const RUN_INPUT = {
   model: z.string().max(200).optional().describe("Default model."),
   effort: z.enum(EFFORTS).optional().describe("Default effort."),
   budget: z.number().int().positive().optional().describe("Hard ceiling on output tokens for the run."),
-  timeoutSeconds: z.number().positive().max(7 * 24 * 3600).optional().describe("Stop the run after this long."),
+  timeoutSeconds: z.number().positive().max(7 * 24 * 3600).optional().describe(
+    "Stop the run after this long.",
+  ),
   waitSeconds: z.number().min(0).max(3600).optional().describe(
     `Wait this long for the outcome (default ${DEFAULT_WAIT_SECONDS}); a run still going is reported ` +
       "`running` with its runId (poll get_run). 0 returns at once.",
   ),
 };
 
-const RUN_ID = { runId: z.string().max(200).describe("A run id (or a unique prefix of one), as list_runs shows.") };
+const RUN_ID = {
+  runId: z.string().max(200).describe("A run id (or a unique prefix of one), as list_runs shows."),
+};
 
 /** A tool's answer: its JSON, pretty-printed. */
 function json(value: unknown, isError = false): CallToolResult {
-  return { content: [{ type: "text", text: JSON.stringify(value, null, 2) }], ...(isError ? { isError } : {}) };
+  return {
+    content: [{ type: "text", text: JSON.stringify(value, null, 2) }],
+    ...(isError ? { isError } : {}),
+  };
 }
 
 /** A tool error: one line. */
@@ -119,7 +126,9 @@ async function scriptOf(input: RunInput, projectDir: string): Promise<{ source: 
   const file = await findNamedWorkflow(input.name!, projectDir);
   if (file) return { source: file.text, path: file.path };
   const names = (await listNamedWorkflows(projectDir)).map((w) => w.name);
-  throw new UsageError(`no workflow named "${input.name!.slice(0, 80)}" (available: ${names.join(", ") || "none"})`);
+  throw new UsageError(
+    `no workflow named "${input.name!.slice(0, 80)}" (available: ${names.join(", ") || "none"})`,
+  );
 }
 
 /** `run_workflow`'s input as {@link runWorkflow}'s options. */
@@ -181,9 +190,9 @@ export function createServer(place: ServerPlace, runs: McpRuns): McpServer {
   }, (input) =>
     guarded(async () => {
       const { source, path } = await scriptOf(input, place.projectDir);
-      const stop = new AbortController();
-      const run = await runWorkflow(source, { ...runOptions(input, place, stop.signal), scriptPath: path });
-      const runId = await runs.track(run, stop);
+      const { runId, run } = await runs.start((signal) =>
+        runWorkflow(source, { ...runOptions(input, place, signal), scriptPath: path })
+      );
       const waitMs = (input.waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000;
       if (await settled(run.outcome, waitMs)) return ended(await run.outcome);
       return json({ runId, status: "running", note: "poll get_run with this runId; cancel_run stops it" });
@@ -202,7 +211,9 @@ export function createServer(place: ServerPlace, runs: McpRuns): McpServer {
   }, ({ runId }) => guarded(async () => json(await runs.cancel(runId, 30_000))));
   server.registerTool("list_runs", {
     description: "The most recent runs (newest first): id, name, status, agents, tokens.",
-    inputSchema: { limit: z.number().int().positive().max(1000).optional().describe("At most this many (20).") },
+    inputSchema: {
+      limit: z.number().int().positive().max(1000).optional().describe("At most this many (20)."),
+    },
   }, ({ limit }) =>
     guarded(async () => {
       const rows = await listRuns(place.runsDir);

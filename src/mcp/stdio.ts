@@ -18,7 +18,9 @@ export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 export async function serveStdio(place: ServerPlace, shutdownWaitMs: number): Promise<number> {
   const runs = new McpRuns(place.runsDir);
   const server = createServer(place, runs);
-  const transport = new StdioServerTransport(process.stdin, process.stdout, { maxBufferSize: MAX_MESSAGE_BYTES });
+  const transport = new StdioServerTransport(process.stdin, process.stdout, {
+    maxBufferSize: MAX_MESSAGE_BYTES,
+  });
   let code = 0;
   const gone = Promise.withResolvers<void>();
   const onSignal = (signal: Deno.Signal) => () => {

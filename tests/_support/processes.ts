@@ -23,8 +23,8 @@ export interface BoundedOptions {
   /** Added to the inherited environment, or the whole environment with `clearEnv`. */
   env?: Record<string, string>;
   clearEnv?: boolean;
-  /** Written to stdin, which is then closed; absent: stdin is /dev/null. */
-  stdin?: string;
+  /** Written to stdin, which is then closed (a stream: when it ends); absent: stdin is /dev/null. */
+  stdin?: string | ReadableStream<Uint8Array>;
   /** Kill the process tree and fail after this long; default {@link DEADLINES.process}. */
   deadlineMs?: number;
   /** Names the process in a deadline failure, e.g. `odw exec wf.js`. */
@@ -147,13 +147,18 @@ export function spawnBounded(command: string, options: BoundedOptions = {}): Bou
     stderr: "piped",
     detached: true,
   }).spawn();
-  const feed = options.stdin === undefined ? Promise.resolve() : (async () => {
-    const writer = child.stdin.getWriter();
-    try {
-      await writer.write(new TextEncoder().encode(options.stdin));
-      await writer.close();
-    } catch { /* the child closed stdin early */ }
-  })();
+  const input = options.stdin;
+  const feed = input === undefined
+    ? Promise.resolve()
+    : typeof input !== "string"
+    ? input.pipeTo(child.stdin).catch(() => {})
+    : (async () => {
+      const writer = child.stdin.getWriter();
+      try {
+        await writer.write(new TextEncoder().encode(input));
+        await writer.close();
+      } catch { /* the child closed stdin early */ }
+    })();
   const stdout = collect(child.stdout);
   const stderr = collect(child.stderr);
   let expired = false;

@@ -15,7 +15,13 @@ import { DEADLINES } from "../_support/deadline.ts";
 const DENO = Deno.execPath();
 
 function deno(args: string[]): Promise<BoundedOutput> {
-  return runBounded(DENO, { args, cwd: REPO, deadlineMs: DEADLINES.process, env: { NO_COLOR: "1" }, what: `deno ${args[0]}` });
+  return runBounded(DENO, {
+    args,
+    cwd: REPO,
+    deadlineMs: DEADLINES.process,
+    env: { NO_COLOR: "1" },
+    what: `deno ${args[0]}`,
+  });
 }
 
 Deno.test("mod.ts: every example in its docs and src/api type-checks", async () => {

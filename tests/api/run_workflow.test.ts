@@ -38,7 +38,11 @@ function collect(run: WorkflowRun): Promise<RunEvent[]> {
 
 Deno.test("runWorkflow: hello on the mock completes with its result, report and journal", async () => {
   await inProject(async (dir) => {
-    const run = await runWorkflow(HELLO, { args: { who: "Ada" }, backend: { name: "mock" }, projectDir: dir });
+    const run = await runWorkflow(HELLO, {
+      args: { who: "Ada" },
+      backend: { name: "mock" },
+      projectDir: dir,
+    });
     const [events, outcome] = await Promise.all([collect(run), run.outcome]);
     assert.equal(outcome.status, "completed");
     const result = outcome.result as { en: string; fr: string; who: string };
@@ -70,7 +74,10 @@ Deno.test("runWorkflow: a scenario scripts the mock; args left out are undefined
     const run = await runWorkflow(
       `export const meta = { name: "s", description: "d" };
        return [typeof args, await agent("x", { label: "a" })];`,
-      { backend: { name: "mock", scenario: { rules: [{ label: "a", reply: "scripted" }] } }, projectDir: dir },
+      {
+        backend: { name: "mock", scenario: { rules: [{ label: "a", reply: "scripted" }] } },
+        projectDir: dir,
+      },
     );
     const outcome = await bounded(DEADLINES.executor, "the run", () => run.outcome);
     assert.deepEqual(outcome.result, ["undefined", "scripted"]);
@@ -94,7 +101,9 @@ Deno.test("runWorkflow: aborting cancels the run; the node that finished stays j
     const seen: string[] = [];
     await bounded(DEADLINES.executor, "the slow node to start", async () => {
       for await (const event of run.events) {
-        if (event.type === "node.started" || event.type === "node.finished") seen.push(`${event.type} ${event.label}`);
+        if (event.type === "node.started" || event.type === "node.finished") {
+          seen.push(`${event.type} ${event.label}`);
+        }
         if (event.type === "node.started" && event.label === "slow") break;
       }
     });
@@ -106,7 +115,10 @@ Deno.test("runWorkflow: aborting cancels the run; the node that finished stays j
     const record = await readRun(outcome.runDir);
     assert.equal(record.finished?.status, "cancelled");
     const finished = record.events.filter((e) => e.type === "node.finished");
-    assert.deepEqual(finished.map((e) => [e.label, e.status]), [["fast", "completed"], ["slow", "cancelled"]]);
+    assert.deepEqual(finished.map((e) => [e.label, e.status]), [["fast", "completed"], [
+      "slow",
+      "cancelled",
+    ]]);
   });
 });
 
@@ -124,7 +136,9 @@ Deno.test("runWorkflow: a refused script resolves as refused, with its record an
     const record = await readRun(outcome.runDir);
     assert.equal(record.finished?.status, "refused");
     assert.equal(record.started.scriptPath, join(dir, "wf.js"));
-    const check = await checkWorkflow(`export const meta = { name: "t", description: "d" };\nreturn Date.now();`);
+    const check = await checkWorkflow(
+      `export const meta = { name: "t", description: "d" };\nreturn Date.now();`,
+    );
     assert.deepEqual(check, { ok: false, error: outcome.error });
   });
 });
