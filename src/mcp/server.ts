@@ -26,7 +26,7 @@ import { EFFORTS, RUNTIMES } from "../common/contract.ts";
 import { findNamedWorkflow, listNamedWorkflows } from "../engine/named_workflows.ts";
 import { MAX_WORKFLOW_SCRIPT_BYTES } from "../engine/workflow_file.ts";
 import { listRuns } from "../records/list.ts";
-import { LOG_TAIL, McpRuns, settled } from "./runs.ts";
+import { LOG_TAIL, type McpRuns, settled } from "./runs.ts";
 
 /** How long `run_workflow` waits for the outcome by default, in seconds. */
 export const DEFAULT_WAIT_SECONDS = 50;
