@@ -4,7 +4,7 @@
 # Sets ODW_DENO_BIN and ODW_ROOT (the checkout root). Every launch runs this, so it forks as little as
 # it can: bash globs and builtins in place of ls, cat, basename and command substitutions.
 set -euo pipefail
-ODW_ROOT="$(cd "${BASH_SOURCE[0]%/*}/.." && pwd)"
+ODW_ROOT="$(cd -P "${BASH_SOURCE[0]%/*}/.." && pwd)"
 export ODW_ROOT
 # Sets ODW_DENO_BIN, or says why there is no Deno and returns 1.
 odw_find_deno() {

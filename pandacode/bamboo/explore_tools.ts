@@ -9,6 +9,7 @@ import { type Tool, tool } from "ai";
 import { z } from "zod";
 import { join } from "node:path";
 import { readRegularFile, UnreadableFileError } from "../../src/common/regular_file.ts";
+import { type LinearRegExp, linearRegExp, loadLinearRegExp } from "../../src/common/linear_regexp.ts";
 import type { Workspace } from "./jail.ts";
 import { ToolFailure } from "./file_tools.ts";
 
@@ -99,8 +100,12 @@ export function listTool(ws: Workspace): Tool {
   });
 }
 
-/** A glob (`*`, `**`, `?`) as a regular expression over a workspace-relative path. */
-export function globToRegExp(glob: string): RegExp {
+/**
+ * A glob (`*`, `**`, `?`) as a linear-time pattern over a workspace-relative path (the glob is the
+ * model's: `*a*a*a*…b` as a backtracking RegExp would take exponential time). Await
+ * `loadLinearRegExp()` first.
+ */
+export function globToRegExp(glob: string): LinearRegExp {
   let source = "";
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -112,14 +117,14 @@ export function globToRegExp(glob: string): RegExp {
     else if (c === "?") source += "[^/]";
     else source += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
   }
-  return new RegExp(`^${source}$`);
+  return linearRegExp(`^${source}$`);
 }
 
 /** The `search` tool. */
 export function searchTool(ws: Workspace): Tool {
   return tool({
     description: "Search text files under a directory of the workspace for a regular expression " +
-      "(JavaScript syntax). Returns 'path:line: text' for each matching line, at most maxResults " +
+      "(JavaScript syntax without lookaround or backreferences: it runs in a linear-time engine). Returns 'path:line: text' for each matching line, at most maxResults " +
       `(default ${SEARCH_DEFAULT_RESULTS}). Skips .git, symlinks, binary files, files over 1 MiB, ` +
       "hard-linked files and anything that is not a regular file.",
     inputSchema: z.object({
@@ -130,14 +135,22 @@ export function searchTool(ws: Workspace): Tool {
       maxResults: z.number().int().min(1).max(SEARCH_MAX_RESULTS).optional(),
     }),
     execute: async ({ pattern, path, include, ignoreCase, maxResults }) => {
-      let regex: RegExp;
+      // The model's pattern runs in a linear-time engine: a catastrophic one cannot freeze this thread
+      // (in-process, odw's own).
+      let regex: LinearRegExp;
+      let filter: LinearRegExp | undefined;
+      await loadLinearRegExp();
       try {
-        regex = new RegExp(pattern, ignoreCase ? "i" : "");
+        regex = linearRegExp(pattern, { ignoreCase });
       } catch (err) {
         throw new ToolFailure(`invalid regular expression: ${(err as Error).message}`);
       }
+      try {
+        filter = include ? globToRegExp(include) : undefined;
+      } catch (err) {
+        throw new ToolFailure(`invalid include glob: ${(err as Error).message}`);
+      }
       const limit = maxResults ?? SEARCH_DEFAULT_RESULTS;
-      const filter = include ? globToRegExp(include) : undefined;
       const target = await ws.resolve(path ?? ".");
       if (!target.exists) throw new ToolFailure(`${target.rel}: no such file or directory`);
       const files: Entry[] = [];

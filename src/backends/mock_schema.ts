@@ -19,7 +19,8 @@
  * @module
  */
 import type randexpModule from "randexp";
-import { linearRegExp, loadJsonSchemaSupport } from "../common/json_schema.ts";
+import { loadJsonSchemaSupport } from "../common/json_schema.ts";
+import { linearRegExp } from "../common/linear_regexp.ts";
 
 /** randexp is CommonJS (`module.exports = RandExp`); its typings describe the ES default export. */
 type RandExpClass = typeof randexpModule.default;

@@ -17,45 +17,20 @@
  * @module
  */
 import type { Ajv, ErrorObject } from "ajv";
-import type { RE2JS as RE2JSClass } from "re2js";
+import { linearRegExp, loadLinearRegExp } from "./linear_regexp.ts";
 import { schemaBoundsProblem } from "./schema_bounds.ts";
 
 let AjvClass: typeof Ajv | undefined;
-let RE2JS: typeof RE2JSClass | undefined;
+let loaded = false;
 const instances = new Map<boolean, Ajv>();
 
 /** Loads ajv and re2js once. Await it before {@link compileSchema}; runs without schemas never pay for it. */
 export async function loadJsonSchemaSupport(): Promise<void> {
-  if (AjvClass && RE2JS) return;
-  const [ajvModule, re2Module] = await Promise.all([import("ajv"), import("re2js")]);
+  if (loaded) return;
+  const [ajvModule] = await Promise.all([import("ajv"), loadLinearRegExp()]);
   // Deno's npm interop gives the named export; a bundle's CommonJS chunk only `default` (module.exports).
   AjvClass = ajvModule.Ajv ?? (ajvModule.default as unknown as { Ajv: typeof Ajv }).Ajv;
-  RE2JS = re2Module.RE2JS;
-}
-
-/**
- * A schema `pattern` compiled by re2js (linear time in the input, whatever the pattern). The source
- * is read as a JavaScript pattern (`translateRegExp`) and, as ajv does, searched for anywhere in the
- * string. Throws on syntax RE2 does not have (lookaround, backreferences).
- *
- * @example
- * ```ts
- * await loadJsonSchemaSupport();
- * linearRegExp("^(a+)+$").test("a".repeat(100_000) + "b"); // false, in linear time
- * ```
- */
-export function linearRegExp(pattern: string): { test(text: string): boolean; toString(): string } {
-  if (!RE2JS) throw new Error("loadJsonSchemaSupport() must be awaited before schema checks");
-  let compiled: RE2JSClass;
-  try {
-    compiled = RE2JS.compile(RE2JS.translateRegExp(pattern));
-  } catch (e) {
-    const reason = (e as Error).message.replace(/^error parsing regexp: /, "");
-    throw new Error(
-      `pattern ${JSON.stringify(pattern)} is not supported by the linear-time (RE2) engine: ${reason}`,
-    );
-  }
-  return { test: (text) => compiled.test(text), toString: () => `re2:${pattern}` };
+  loaded = true;
 }
 
 /**

@@ -184,3 +184,20 @@ Deno.test("compileFailure names the runtime download it could not make, else Den
   );
   assert.equal(compileFailure('error: Module not found "x.ts".\n  at y'), 'Module not found "x.ts".');
 });
+
+Deno.test("the launchers work through a symlink to them or to their scripts/ folder", async () => {
+  await withCheckoutCopy(async (checkout) => {
+    const elsewhere = await Deno.makeTempDir({ prefix: "odw-links-" });
+    try {
+      await Deno.symlink(join(checkout, "scripts", "odw"), join(elsewhere, "odw"));
+      await Deno.symlink(join(checkout, "scripts"), join(elsewhere, "scripts"));
+      for (const launcher of [join(elsewhere, "odw"), join(elsewhere, "scripts", "odw")]) {
+        const run = await runBounded(launcher, { args: ["--version"], cwd: elsewhere, what: launcher });
+        assert.equal(run.code, 0, `${launcher}: ${run.stderr}`);
+        assert.match(run.stdout, /\d+\.\d+\.\d+/);
+      }
+    } finally {
+      await Deno.remove(elsewhere, { recursive: true });
+    }
+  });
+});
