@@ -7,6 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { OdwProject, withProject, workflowSource } from "../_support/odw.ts";
 import { withRepo } from "../_support/git_repo.ts";
@@ -155,8 +156,34 @@ Deno.test({
         assert.match(classify, /\d+ ms|\d+(\.\d+)? ?s/, "its duration");
         const broken = await open("broken");
         assert.ok(broken.includes("deliberate failure text"), broken);
+        assert.ok(!classify.includes("reused from") && !classify.includes("worker"), classify);
         assert.deepEqual(watch.errors, []);
       });
+      // The worker that ran a node (a run over NATS journals it) and the run a resumed node came from.
+      const runDir = String(run.json?.runDir);
+      const journal = join(runDir, "journal.jsonl");
+      const lines = (await Deno.readTextFile(journal)).split("\n").map((line) =>
+        line.includes('"type":"node.finished"') && line.includes('"label":"classify"')
+          ? line.replace('"type":"node.finished"', '"type":"node.finished","worker":"w-test-7"')
+          : line
+      );
+      await Deno.writeTextFile(journal, lines.join("\n"));
+      const rebuilt = await project.odw(["report", String(run.json?.runId)]);
+      assert.equal(rebuilt.code, 0, rebuilt.stderr);
+      const resumed = await project.odw(["resume", String(run.json?.runId), "--json"]);
+      for (
+        const [report, shown] of [[join(runDir, "report.html"), "w-test-7"], [
+          String(resumed.json?.report),
+          `reused from${String(run.json?.runId)}`,
+        ]]
+      ) {
+        await openReport(report, async (page) => {
+          await page.click(`[id="${await graphNode(page, "classify")}"]`);
+          await page.click("#panel table.runs tr.clickable");
+          const text = (await page.textContent("#panel")) ?? "";
+          assert.ok(text.includes(shown), `the panel shows ${shown}:\n${text}`);
+        });
+      }
     });
   },
 });

@@ -46,6 +46,8 @@ globalThis.OdwPanels = (page) => {
         field("phase", node.phase),
         field("key", node.key),
         field("ran on", [f.runtime, f.provider, f.model].filter(Boolean).join(" / ") || undefined),
+        field("worker", f.worker),
+        field("reused from", f.reusedFrom),
         field("tries", f.attempts),
         field("duration", f.durationMs !== undefined ? secs(f.durationMs) : undefined),
         field(
