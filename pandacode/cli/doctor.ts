@@ -36,9 +36,11 @@ export interface DoctorReport {
   providers: { id: string; keyEnv: string[]; keySet: boolean }[];
 }
 
-async function versionOf(
+/** Runs `<path> --version` (at most `timeoutMs`): its output as one line, or why there is none. */
+export async function versionOf(
   path: string,
   env: Record<string, string>,
+  timeoutMs: number = VERSION_TIMEOUT_MS,
 ): Promise<{ version: string | null; problem: string | null }> {
   const lines: string[] = [];
   try {
@@ -47,12 +49,12 @@ async function versionOf(
       args: ["--version"],
       cwd: Deno.cwd(),
       env,
-      signal: AbortSignal.timeout(VERSION_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
       onLine: (line) => lines.push(line),
     });
     const version = lines.map((l) => l.trim()).filter((l) => l !== "").join(" ");
     if (result.killed) {
-      return { version: null, problem: `--version took more than ${VERSION_TIMEOUT_MS / 1000}s` };
+      return { version: null, problem: `--version took more than ${timeoutMs / 1000}s` };
     }
     if (result.code !== 0) {
       const detail = result.stderr.trim().split("\n").at(-1) ?? "";
@@ -67,14 +69,18 @@ async function versionOf(
   }
 }
 
-/** Locates one CLI and asks its version. */
-export async function inspectCli(name: CliName, env: Record<string, string>): Promise<CliCheck> {
+/** Locates one CLI and asks its version (`--version` may take `timeoutMs`). */
+export async function inspectCli(
+  name: CliName,
+  env: Record<string, string>,
+  timeoutMs: number = VERSION_TIMEOUT_MS,
+): Promise<CliCheck> {
   const found = findCli(name, env);
   const base = { name, envVar: CLI_INFO[name].envVar };
   if (found.path === null) {
     return { ...base, found: false, path: null, source: null, version: null, problem: found.problem };
   }
-  const { version, problem } = await versionOf(found.path, env);
+  const { version, problem } = await versionOf(found.path, env, timeoutMs);
   return { ...base, found: true, path: found.path, source: found.source, version, problem };
 }
 

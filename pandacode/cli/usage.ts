@@ -4,8 +4,10 @@
  * @module
  */
 
-/** The pandacode version printed by `pandacode --version`. */
-export const PANDACODE_VERSION = "0.1.0";
+import { VERSION } from "../../src/common/version.ts";
+
+/** The pandacode version printed by `pandacode --version` (deno.json's, shared with odw). */
+export const PANDACODE_VERSION: string = VERSION;
 
 export { EXIT_USAGE, UsageError } from "../../src/common/cli_kit.ts";
 

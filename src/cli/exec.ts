@@ -36,12 +36,15 @@ import { EXIT_INTERRUPTED, stopOnSignals } from "./signals.ts";
 import { REPLAY_HELP, RESUME_HELP } from "./resume_help.ts";
 import { EXEC_ROUTING_HELP, EXEC_ROUTING_OPTIONS, setupExec } from "./exec_setup.ts";
 import { dryRunPlan, dryRunText } from "./dry_run.ts";
+import { resolveScriptArgument } from "./named_workflows.ts";
 import { NATS_FLAGS, NATS_HELP, type NatsRun, natsUrlOf, startNatsRun } from "./exec_nats.ts";
 
 /** Help text of `odw exec`. */
-export const EXEC_HELP = `Usage: odw exec <script.js> [options]   (or --script <path>)
+export const EXEC_HELP = `Usage: odw exec <script.js | name> [options]   (or --script <path>)
 
-Runs a workflow script on a backend and prints its result.
+Runs a workflow script on a backend and prints its result. An argument that is not an existing
+file names a workflow of the project: .odw/workflows/<name>.js, else .claude/workflows/<name>.js
+(odw list shows them).
 
 Options:
   --args <json>            the workflow's args (JSON); absent means undefined
@@ -140,12 +143,15 @@ function parseRunArgs(argv: string[], command: RunCommand) {
   return { values, positionals, given, mode };
 }
 
-/** The script to run: `--script`, the positional, else the resumed run's. */
-function scriptArgument(
+/**
+ * The script to run: `--script`, the positional, else the resumed run's; an argument that is not an
+ * existing path may name a workflow of the project (see `named_workflows.ts`).
+ */
+async function scriptArgument(
   values: { script?: string; quiet?: boolean },
   positionals: string[],
   previous: PreviousRun | undefined,
-): string {
+): Promise<string> {
   const scriptArg = values.script ?? positionals[0] ?? previous?.script;
   if (!scriptArg) throw new UsageError("exec needs a script: odw exec <script.js>");
   if (values.script && positionals.length > 0 || positionals.length > 1) {
@@ -154,7 +160,9 @@ function scriptArgument(
   if (scriptArg === previous?.script && previous.scriptNote && !values.quiet) {
     console.error(terminalText(previous.scriptNote));
   }
-  return resolve(scriptArg);
+  const choice = await resolveScriptArgument(scriptArg, Deno.cwd());
+  if (choice.note && !values.quiet) console.error(terminalText(choice.note));
+  return choice.path;
 }
 
 /** Runs `odw exec` (or `odw resume` / `odw replay`) with its own argv; returns the exit code. */
@@ -167,7 +175,7 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
     ? undefined
     : await openPrevious(runsDir, values["resume-from"], mode === "replay");
   if (previous) inheritFlags(values as FlagValues, given, previous.record.started.flags, EXEC_OPTIONS);
-  const scriptPath = scriptArgument(values, positionals, previous);
+  const scriptPath = await scriptArgument(values, positionals, previous);
   const source = await readTextOrUsage(scriptPath, "script");
   const { args, hasArgs } = await argsOf(values, previous);
   const concurrencyFlag = positiveInt(values.concurrency, "--concurrency");

@@ -6,15 +6,15 @@
  */
 import { UsageError } from "../common/cli_kit.ts";
 import { terminalText } from "../common/terminal_text.ts";
-
-/** odw's version. */
-export const VERSION = "0.1.0";
+import { VERSION } from "../common/version.ts";
 
 const HELP = `odw ${VERSION} — runs agent-authored JavaScript workflows
 
 Usage:
-  odw exec <script.js> [--args <json>] [--backend mock] [--json] ...   run a workflow
-  odw check <script.js>                                                static checks only
+  odw init [--path <dir>] [--force]                                    set up .odw/, the skill, typings
+  odw exec <script.js | name> [--args <json>] [--backend mock] ...     run a workflow
+  odw check <script.js | name> [--portable [--strict]]                 static checks only
+  odw list [--json]                                                    named workflows of the project
   odw resume <runId> [--script <edited.js>] [exec options]             run again, reusing finished nodes
   odw replay <runId> [--script <path>]                                 run against a recorded run, no backend
   odw runs [--json]                                                    list run records and their state
@@ -25,13 +25,18 @@ Usage:
   odw worker --nats <url> [--concurrency n] [--runtimes claude,bamboo] run nodes of distributed runs here
   odw workers --nats <url>                                             workers alive, their nodes, queue depth
   odw mcp [--project <dir>]                                            serve odw's tools to an MCP client (stdio)
+  odw doctor [--json]                                                  check Deno, git, CLIs, keys, run dir
+  odw --version                                                        print "odw <version>"
 
-Run "odw <command> --help" for each command's options.`;
+Run "odw <command> --help" (or "odw help <command>") for each command's options.`;
 
 /** Commands, loaded on use so `odw --help` and `odw check` do not pay for the engine. */
 const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  init: async () => (await import("./init.ts")).initCommand,
   exec: async () => (await import("./exec.ts")).execCommand,
   check: async () => (await import("./check.ts")).checkCommand,
+  list: async () => (await import("./list.ts")).listCommand,
+  doctor: async () => (await import("./doctor.ts")).doctorCommand,
   runs: async () => (await import("./runs.ts")).runsCommand,
   resume: async () => {
     const { execCommand } = await import("./exec.ts");
@@ -52,13 +57,14 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
 
 /** Runs the CLI with `argv` (without the program name); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "help" && argv.length > 1) return await main([argv[1], "--help"]);
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     console.log(HELP);
     return command === undefined ? 2 : 0;
   }
   if (command === "--version" || command === "-V") {
-    console.log(VERSION);
+    console.log(`odw ${VERSION}`);
     return 0;
   }
   const load = COMMANDS[command];

@@ -14,7 +14,7 @@
  * @module
  */
 import { UsageError } from "../common/cli_kit.ts";
-import type { Analysis } from "../script/analyze.ts";
+import { type Analysis, scriptName } from "../script/analyze.ts";
 import { executeRun, type RunOptions, type RunOutcome } from "./run.ts";
 import { recordRefusal } from "./run_dir.ts";
 
@@ -35,7 +35,10 @@ export async function makeRunsDir(runsDir: string): Promise<void> {
   }
 }
 
-/** Records a refused script as a run (status `refused`, nothing ran) and returns its outcome. */
+/**
+ * Records a refused script as a run (status `refused`, nothing ran; named by its `meta.name` when that
+ * can be read) and returns its outcome.
+ */
 export function refuseScript(
   runsDir: string,
   scriptPath: string,
@@ -46,7 +49,7 @@ export function refuseScript(
   const message = error.startsWith("SyntaxError:")
     ? `Workflow script has a syntax error and was not launched:\n${error}`
     : error;
-  return recordRefusal(runsDir, scriptPath, source, message);
+  return recordRefusal(runsDir, scriptPath, source, message, scriptName(source));
 }
 
 /** Runs a checked script: its body, name and the backend's detail come from the analysis and backend. */

@@ -37,19 +37,23 @@ export async function writeResult(runDir: string, outcome: RunOutcome): Promise<
   await Deno.rename(tmp, join(runDir, "result.json"));
 }
 
-/** Leaves a record for a script refused by the static checks (nothing ran). */
+/**
+ * Leaves a record for a script refused by the static checks (nothing ran); `name` is the script's
+ * `meta.name` when it could be read, else "".
+ */
 export async function recordRefusal(
   runsDir: string,
   scriptPath: string,
   source: string,
   error: string,
+  name = "",
 ): Promise<RunOutcome> {
   const { runId, runDir } = await createRunDir(runsDir, source);
   const journal = await Journal.open(join(runDir, "journal.jsonl"));
   const outcome: RunOutcome = {
     runId,
     runDir,
-    name: "",
+    name,
     status: "refused",
     error,
     logs: [],
@@ -64,7 +68,7 @@ export async function recordRefusal(
     type: "run.started",
     ts: nowIso(),
     runId,
-    name: "",
+    name,
     scriptPath,
     backend: "none",
     concurrency: 0,

@@ -22,7 +22,7 @@ import { checkCompiledBody } from "./compiled_body.ts";
 import { collectCallSites } from "./call_sites.ts";
 import { findNondeterminism } from "./determinism.ts";
 import { DETERMINISM_MESSAGE } from "./messages.ts";
-import { extractMeta } from "./meta.ts";
+import { extractMeta, metaNameOf } from "./meta.ts";
 import { findModuleSyntax } from "./module_syntax.ts";
 import { parseWorkflow } from "./parse.ts";
 import type { Analysis, WorkflowMeta } from "./types.ts";
@@ -86,4 +86,18 @@ export function analyzeScript(source: string, options: AnalyzeOptions = {}): Ana
 export function checkScript(source: string): { ok: true; meta: WorkflowMeta } | { ok: false; error: string } {
   const analysis = analyzeScript(source);
   return analysis.ok ? { ok: true, meta: analysis.meta } : analysis;
+}
+
+/**
+ * The name a script gives itself in `meta.name`, read as far as the script parses (a script refused
+ * for determinism, or for a meta without a description, still has one); "" when there is none.
+ *
+ * @example
+ * ```ts
+ * scriptName('export const meta = { name: "x", description: "d" };\nDate.now();'); // "x"
+ * ```
+ */
+export function scriptName(source: string): string {
+  const parsed = parseWorkflow(source);
+  return parsed.ok ? metaNameOf(parsed.program) : "";
 }

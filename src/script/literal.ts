@@ -103,3 +103,16 @@ function keyOf(property: Property): string {
   if (RESERVED_KEYS.has(name)) throw new NotLiteral(`reserved key name not allowed in meta: ${name}`);
   return name;
 }
+
+/**
+ * A `JSON.stringify` replacer for meta values: a bigint or regular-expression literal (which `meta`
+ * may hold and JSON cannot carry) is shown as its source text.
+ *
+ * @example
+ * ```ts
+ * JSON.stringify({ n: 5n, re: /a/g }, literalJsonReplacer); // '{"n":"5n","re":"/a/g"}'
+ * ```
+ */
+export function literalJsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? `${value}n` : value instanceof RegExp ? String(value) : value;
+}

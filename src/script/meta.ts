@@ -37,6 +37,18 @@ export function extractMeta(program: Program): MetaOutcome {
   return { ok: true, meta, statement: statement as ExportNamedDeclaration };
 }
 
+/**
+ * The meta's `name` when the first statement is the meta declaration and its literal has a non-empty
+ * string `name`, even when other checks fail (for naming a refused run); "" otherwise.
+ */
+export function metaNameOf(program: Program): string {
+  const init = metaInitializer(program.body[0]);
+  const literal = init ? evaluateLiteral(init, { nullPrototype: true }) : undefined;
+  if (!literal?.ok) return "";
+  const name = (literal.value as Record<string, unknown>).name;
+  return typeof name === "string" ? name : "";
+}
+
 /** The object literal of `export const meta = { ... }` when `statement` is exactly that, else null. */
 function metaInitializer(statement: Statement | ModuleDeclaration | undefined): ObjectExpression | null {
   if (statement?.type !== "ExportNamedDeclaration") return null;
