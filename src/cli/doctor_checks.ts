@@ -135,22 +135,33 @@ function keysCheck(env: Record<string, string>): DoctorCheck {
   return problem("keys", "no bamboo provider key is set", `export one of ${names}`);
 }
 
+/** `stat` of `path`, or null when nothing is there. */
+async function statOrNull(path: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await Deno.stat(path);
+  } catch {
+    return null;
+  }
+}
+
 /** The run directory, or its nearest existing parent when it does not exist yet, takes a new file. */
 async function runDirCheck(runsDir: string): Promise<DoctorCheck> {
-  let dir = resolve(runsDir);
-  while (!(await Deno.stat(dir).then((info) => info.isDirectory, () => false)) && dirname(dir) !== dir) {
+  const wanted = resolve(runsDir);
+  const fix = "make it writable, or give another one with --run-dir";
+  let dir = wanted;
+  let info = await statOrNull(dir);
+  while (info === null && dirname(dir) !== dir) {
     dir = dirname(dir);
+    info = await statOrNull(dir);
   }
+  if (info !== null && !info.isDirectory) return problem("run dir", `${dir} is a file, not a folder`, fix);
   try {
     const probe = await Deno.makeTempFile({ dir, prefix: ".odw-doctor-" });
     await Deno.remove(probe);
-    return ok(
-      "run dir",
-      dir === resolve(runsDir) ? `${dir} is writable` : `${resolve(runsDir)} can be created`,
-    );
+    return ok("run dir", dir === wanted ? `${dir} is writable` : `${wanted} can be created`);
   } catch (e) {
     const why = e instanceof Deno.errors.PermissionDenied ? "permission denied" : (e as Error).message;
-    return problem("run dir", `${dir}: ${why}`, "make it writable, or give another one with --run-dir");
+    return problem("run dir", `${dir}: ${why}`, fix);
   }
 }
 

@@ -30,11 +30,11 @@ Options:
 /** What happened to one file. */
 export type InitAction = "created" | "unchanged" | "kept" | "replaced";
 
-/** Reads the file at `path` when it is a regular file; null when nothing is there. */
-async function current(path: string): Promise<Uint8Array | "other" | null> {
+/** The file at `path` when it is a regular file, `link` or `other` when not; null when nothing is there. */
+async function current(path: string): Promise<Uint8Array | "link" | "other" | null> {
   try {
     const info = await Deno.lstat(path);
-    return info.isFile ? await Deno.readFile(path) : "other";
+    return info.isFile ? await Deno.readFile(path) : info.isSymlink ? "link" : "other";
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return null;
     throw e;
@@ -64,7 +64,7 @@ async function place(projectDir: string, file: InitFile, force: boolean): Promis
   const existing = await current(path);
   if (existing instanceof Uint8Array && sameBytes(existing, file.content)) return "unchanged";
   if (existing === "other" && force) {
-    throw new UsageError(`cannot replace ${path}: it is not a regular file (a directory or a link)`);
+    throw new UsageError(`cannot replace ${path}: it is not a regular file`);
   }
   if (existing !== null && !force) return "kept";
   await writeAtomically(path, file.content);
