@@ -173,3 +173,29 @@ Deno.test("odw check --json prints meta literals JSON cannot carry (bigint, rege
     });
   });
 });
+
+Deno.test("a refused run is named in odw runs when its meta names it, and unnamed when nothing does", async () => {
+  await withProject(async (project) => {
+    await project.write("clock.js", workflowSource("return Date.now();", "clock-flow"));
+    await project.write("no-description.js", 'export const meta = { name: "half-meta" };\nreturn 1;\n');
+    await project.write("import.js", `${workflowSource("", "importer")}import x from "y";\n`);
+    await project.write("late.js", `log(1);\n${workflowSource("return 1;", "late")}`);
+    await project.write(
+      "syntax.js",
+      'export const meta = { name: "broken-syntax", description: "d" };\nreturn (;\n',
+    );
+    for (const file of ["clock.js", "no-description.js", "import.js", "late.js", "syntax.js"]) {
+      const run = await project.odw(["exec", file, "--quiet"]);
+      assert.equal(run.code, 2, `${file}: ${run.stderr}`);
+    }
+    const rows = JSON.parse((await project.odw(["runs", "--json"])).stdout) as {
+      name: string;
+      status: string;
+    }[];
+    assert.deepEqual(rows.map((row) => row.status), ["refused", "refused", "refused", "refused", "refused"]);
+    // A syntax error leaves no tree to read the name from; meta not first names nothing either.
+    assert.deepEqual(rows.map((row) => row.name).sort(), ["", "", "clock-flow", "half-meta", "importer"]);
+    const table = await project.odw(["runs"]);
+    assert.match(table.stdout, /clock-flow +refused/);
+  });
+});
