@@ -55,6 +55,11 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   mcp: async () => (await import("./mcp.ts")).mcpCommand,
 };
 
+/** The names of odw's commands (each takes `--help`). */
+export function commandNames(): string[] {
+  return Object.keys(COMMANDS);
+}
+
 /** Runs the CLI with `argv` (without the program name); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === "help" && argv.length > 1) return await main([argv[1], "--help"]);

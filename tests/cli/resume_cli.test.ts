@@ -207,3 +207,22 @@ Deno.test("--help for resume, replay, cancel and runs; bad input is one line and
     });
   });
 });
+
+Deno.test("a resume inherits --strict, and --no-strict turns it off (recorded in the run's flags)", async () => {
+  await withProject(async (project) => {
+    await project.write("wf.js", workflowSource('return await agent("p");', "strictness"));
+    const first = await project.odw(["exec", "wf.js", "--strict", "--backend", "mock", "--json", "--quiet"]);
+    assert.equal(first.code, 0, first.stderr);
+    const inherited = await project.odw(["resume", String(first.json?.runId), "--json", "--quiet"]);
+    const off = await project.odw(["resume", String(first.json?.runId), "--no-strict", "--json", "--quiet"]);
+    const flagsOf = async (run: typeof first) => {
+      const record = await project.readRun(String(run.json?.runDir));
+      const started = record.events[0] as { type: string; flags?: Record<string, unknown> };
+      assert.equal(started.type, "run.started");
+      return started.flags ?? {};
+    };
+    assert.equal((await flagsOf(first)).strict, true);
+    assert.equal((await flagsOf(inherited)).strict, true);
+    assert.equal((await flagsOf(off)).strict, false);
+  });
+});
