@@ -1,12 +1,15 @@
 /**
- * The entry for `deno bundle` and `deno compile`: odw's command line, with the report's assets
- * reachable through a literal dynamic import so the bundler takes them in (into a chunk of their own
- * when code is split: a run loads them only when it writes a report).
+ * The entry for `deno bundle` and `deno compile`: odw's command line, with the report's assets and
+ * the files `odw init` copies (skill, typings) reachable through literal dynamic imports so the
+ * bundler takes them in (into chunks of their own when code is split: a run loads the report's assets
+ * only when it writes a report, `odw init` its files only when it runs).
  *
  * @module
  */
 import { loadEmbeddedAssetsWith } from "../report/assets_loader.ts";
+import { loadInitAssetsWith } from "./init_assets_loader.ts";
 import { main } from "./main.ts";
 
 loadEmbeddedAssetsWith(() => import("../report/assets_embedded.ts"));
+loadInitAssetsWith(() => import("./init_assets_embedded.ts"));
 Deno.exit(await main(Deno.args));

@@ -13,9 +13,7 @@
  * @module
  */
 import { dirname, resolve } from "node:path";
-import { inspectCli, versionOf } from "../../pandacode/cli/doctor.ts";
-import { CLI_INFO, searchPath } from "../../pandacode/cli/bins.ts";
-import { providerRows } from "../../pandacode/cli/providers.ts";
+import { CLI_INFO, inspectCli, providerRows, searchPath, versionOf } from "../backends/pandacode_prereqs.ts";
 import { configPath, loadConfig, type OdwConfig } from "../engine/config.ts";
 import { VERSION } from "../common/version.ts";
 

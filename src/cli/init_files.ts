@@ -3,10 +3,11 @@
  * file shows its shape), a named example workflow in `.odw/workflows/`, editor typings
  * (`.odw/odw.d.ts` and `.odw/jsconfig.json`), `.odw/.gitignore` for run records, and the odw skill at
  * `.claude/skills/odw/SKILL.md`. The skill and the typings are the repository's own files, embedded at
- * build time (`init_assets_embedded.ts`).
+ * build time (`init_assets_embedded.ts`, loaded through `init_assets_loader.ts`).
  *
  * @module
  */
+import { loadInitAssets } from "./init_assets_loader.ts";
 
 /** One file `odw init` writes. */
 export interface InitFile {
@@ -16,22 +17,6 @@ export interface InitFile {
   /** What it is for, in a few words (shown in the summary). */
   what: string;
 }
-
-/** The repository files `odw init` copies. */
-export interface InitAssets {
-  skill: Uint8Array;
-  typings: Uint8Array;
-}
-
-let embedded: InitAssets | undefined;
-
-/** Called by `init_assets_embedded.ts` when it loads. */
-export function useInitAssets(assets: InitAssets): void {
-  embedded = assets;
-}
-
-/** Held in a variable so the published module graph does not include the raw imports. */
-const EMBEDDED_MODULE = "./init_assets_embedded.ts";
 
 /** The name of the example workflow (`odw exec explain-project`). */
 export const EXAMPLE_NAME = "explain-project";
@@ -95,8 +80,7 @@ export const JSCONFIG_TEMPLATE = `${
 
 /** The files of `odw init`, in the order they are reported. */
 export async function initFiles(): Promise<InitFile[]> {
-  if (!embedded) await import(EMBEDDED_MODULE);
-  if (!embedded) throw new Error("the skill and typings are not embedded in this build");
+  const embedded = await loadInitAssets();
   const text = (s: string) => new TextEncoder().encode(s);
   return [
     { path: ".odw/config.json", content: text(CONFIG_TEMPLATE), what: "project settings (keys below)" },

@@ -1,8 +1,8 @@
 /**
  * The rules of the house about who imports whom, checked on the real import statements of every
  * source file: pandacode imports only `src/common/` from `src/`; in `src/`, only the pandacode backend
- * may reach into `pandacode/`; `src/common/` depends on nothing else of ours; the engine does not import
- * the sandbox runtime.
+ * may reach into `pandacode/`; `src/common/` depends on nothing else of ours (the package manifest
+ * aside); the engine does not import the sandbox runtime.
  *
  * @module
  */
@@ -57,7 +57,8 @@ Deno.test("layering: in src/, only the pandacode backend reaches into pandacode/
 });
 
 Deno.test("layering: src/common/ depends on nothing else of ours; the engine not on the runtime", async () => {
-  const common = await violations("src/common", (_f, t) => t.startsWith("src/common/"));
+  // deno.json is the package manifest (version.ts reads its version), not code.
+  const common = await violations("src/common", (_f, t) => t.startsWith("src/common/") || t === "deno.json");
   assert.deepEqual(common, []);
   // The engine starts the sandbox (worker_source.ts) and nothing else of the runtime.
   const engine = await violations(
