@@ -52,3 +52,17 @@ function describeParseError(e: Error & { code?: string }, command: string): stri
       return e.message.split("\n")[0];
   }
 }
+
+/** The `-h` / `--help` option every command takes (spread into its `options`). */
+export const HELP_OPTION = { help: { type: "boolean", short: "h", default: false } } as const;
+
+/** Prints `help` when the command was asked for it; true then (the command returns 0). */
+export function helpShown(values: { help?: boolean }, help: string): boolean {
+  if (values.help) console.log(help);
+  return values.help === true;
+}
+
+/** Throws the one-line {@link UsageError} for a positional argument a command does not take. */
+export function noArguments(positionals: string[], hint = ""): void {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"${hint}`);
+}

@@ -10,7 +10,7 @@ import { jsonForTerminal, terminalLine, terminalText } from "../common/terminal_
 import { analyzeScript } from "../script/analyze.ts";
 import { portabilityWarnings } from "../script/portable.ts";
 import { literalJsonReplacer } from "../script/literal.ts";
-import { parseCommandArgs } from "./argv.ts";
+import { HELP_OPTION, helpShown, parseCommandArgs } from "./argv.ts";
 import { readTextOrUsage, UsageError } from "../common/cli_kit.ts";
 import { resolveScriptArgument } from "./named_workflows.ts";
 
@@ -44,13 +44,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
       json: { type: "boolean", default: false },
       portable: { type: "boolean", default: false },
       strict: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    console.log(CHECK_HELP);
-    return 0;
-  }
+  if (helpShown(values, CHECK_HELP)) return 0;
   const arg = values.script ?? positionals[0];
   if (!arg) throw new UsageError("check needs a script: odw check <script.js>");
   const extra = positionals[values.script ? 0 : 1];

@@ -5,8 +5,7 @@
  * @module
  */
 import { jsonForTerminal, terminalLine } from "../common/terminal_text.ts";
-import { UsageError } from "../common/cli_kit.ts";
-import { parseCommandArgs } from "./argv.ts";
+import { HELP_OPTION, helpShown, noArguments, parseCommandArgs } from "./argv.ts";
 import { type DoctorCheck, doctorChecks } from "./doctor_checks.ts";
 
 /** Help text of `odw doctor`. */
@@ -41,14 +40,11 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     options: {
       "run-dir": { type: "string", default: ".odw/runs" },
       json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    console.log(DOCTOR_HELP);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (helpShown(values, DOCTOR_HELP)) return 0;
+  noArguments(positionals);
   const checks = await doctorChecks({
     env: Deno.env.toObject(),
     projectDir: Deno.cwd(),

@@ -10,7 +10,7 @@
 import { dirname, join, resolve } from "node:path";
 import { UsageError } from "../common/cli_kit.ts";
 import { terminalLine } from "../common/terminal_text.ts";
-import { parseCommandArgs } from "./argv.ts";
+import { HELP_OPTION, helpShown, noArguments, parseCommandArgs } from "./argv.ts";
 import { INIT_GUIDE, type InitFile, initFiles } from "./init_files.ts";
 
 /** Help text of `odw init`. */
@@ -104,16 +104,11 @@ export async function initCommand(argv: string[]): Promise<number> {
     options: {
       path: { type: "string" },
       force: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    console.log(INIT_HELP);
-    return 0;
-  }
-  if (positionals.length > 0) {
-    throw new UsageError(`unexpected argument "${positionals[0]}" (use --path <dir>)`);
-  }
+  if (helpShown(values, INIT_HELP)) return 0;
+  noArguments(positionals, " (use --path <dir>)");
   const projectDir = resolve(values.path ?? ".");
   const done = await initProject(projectDir, values.force);
   console.log(`odw init: ${terminalLine(projectDir)}`);

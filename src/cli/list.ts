@@ -7,9 +7,8 @@
  */
 import { jsonForTerminal, terminalLine } from "../common/terminal_text.ts";
 import { literalJsonReplacer } from "../script/literal.ts";
-import { parseCommandArgs } from "./argv.ts";
+import { HELP_OPTION, helpShown, noArguments, parseCommandArgs } from "./argv.ts";
 import { listNamedWorkflows, type NamedWorkflow } from "./named_workflows.ts";
-import { UsageError } from "../common/cli_kit.ts";
 
 /** Help text of `odw list`. */
 export const LIST_HELP = `Usage: odw list [--json]
@@ -48,14 +47,11 @@ export async function listCommand(argv: string[]): Promise<number> {
     strict: true,
     options: {
       json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+      ...HELP_OPTION,
     },
   });
-  if (values.help) {
-    console.log(LIST_HELP);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (helpShown(values, LIST_HELP)) return 0;
+  noArguments(positionals);
   const workflows = await listNamedWorkflows(Deno.cwd());
   if (values.json) {
     console.log(jsonForTerminal(workflows, literalJsonReplacer));

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { closeNames } from "../../src/cli/named_workflows.ts";
 import { stackLines, withProject, workflowSource } from "../_support/odw.ts";
+import { assertNoControls } from "../_support/terminal_controls.ts";
 
 const REVIEW = `export const meta = {
   name: "review",
@@ -35,10 +36,7 @@ Deno.test("odw list shows names, descriptions, whenToUse and phases; broken file
     const [text, json] = await Promise.all([project.odw(["list"]), project.odw(["list", "--json"])]);
     assert.equal(text.code, 0, text.stderr);
     assert.equal(text.stderr, "");
-    assert.ok(
-      !/[\x00-\x08\x0b-\x1f\x7f]/.test(text.stdout),
-      `control characters reached stdout: ${text.stdout}`,
-    );
+    assertNoControls(text.stdout, "odw list");
     assert.match(
       text.stdout,
       /^review {2}\(\.odw\/workflows\/review\.js\)\n {2}Reviews the diff\n {2}when to use: before a merge\n {2}phases: Scan → Verify$/m,
