@@ -43,8 +43,8 @@ import { NATS_FLAGS, NATS_HELP, type NatsRun, natsUrlOf, startNatsRun } from "./
 export const EXEC_HELP = `Usage: odw exec <script.js | name> [options]   (or --script <path>)
 
 Runs a workflow script on a backend and prints its result. An argument that is not an existing
-file names a workflow of the project: .odw/workflows/<name>.js, else .claude/workflows/<name>.js
-(odw list shows them).
+file and does not end in .js names a workflow of the project: .odw/workflows/<name>.js, else
+.claude/workflows/<name>.js (odw list shows them; a note says when both folders have it).
 
 Options:
   --args <json>            the workflow's args (JSON); absent means undefined
@@ -162,7 +162,7 @@ async function scriptArgument(
   }
   const choice = await resolveScriptArgument(scriptArg, Deno.cwd());
   if (choice.note && !values.quiet) console.error(terminalText(choice.note));
-  return choice.path;
+  return resolve(choice.path);
 }
 
 /** Runs `odw exec` (or `odw resume` / `odw replay`) with its own argv; returns the exit code. */

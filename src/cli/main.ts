@@ -12,9 +12,9 @@ const HELP = `odw ${VERSION} — runs agent-authored JavaScript workflows
 
 Usage:
   odw init [--path <dir>] [--force]                                    set up .odw/, the skill, typings
-  odw exec <script.js | name> [--args <json>] [--backend mock] ...     run a workflow
-  odw check <script.js | name> [--portable [--strict]]                 static checks only
-  odw list [--json]                                                    named workflows of the project
+  odw exec <script.js> [--args <json>] [--backend mock] [--json] ...   run a workflow
+  odw check <script.js> [--portable [--strict]]                        static checks only
+  odw list [--json]                                                    named workflows (odw exec <name>)
   odw resume <runId> [--script <edited.js>] [exec options]             run again, reusing finished nodes
   odw replay <runId> [--script <path>]                                 run against a recorded run, no backend
   odw runs [--json]                                                    list run records and their state

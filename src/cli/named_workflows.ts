@@ -6,9 +6,10 @@
  * A name is the file name without `.js` (what `workflow(name)` takes; `meta.name` may differ). Files
  * are read through `workflow_file.ts` (regular files inside the project, size capped) and checked
  * statically only; nothing runs. Precedence when a command gets an argument: an existing path always
- * wins; otherwise an argument that is a valid name (letters, digits, `_`, `.`, `-`, not starting
- * with `.`) is looked up, `.odw/workflows` before `.claude/workflows` (a note says when both have it);
- * an unknown name is one error line with the close names.
+ * wins; an argument ending in `.js` is a path; otherwise an argument that is a valid name (letters,
+ * digits, `_`, `.`, `-`, not starting with `.`) is looked up, `.odw/workflows` before
+ * `.claude/workflows` (a note says when both have it); an unknown name is one error line with the
+ * close names.
  *
  * @example
  * ```ts
@@ -121,6 +122,7 @@ async function exists(path: string): Promise<boolean> {
 
 /** Where `odw exec <arg>` finds its script, and a note to show when the choice was ambiguous. */
 export interface ScriptChoice {
+  /** The argument itself when it is a path, else the workflow's file; relative to the project. */
   path: string;
   note?: string;
 }
@@ -131,9 +133,16 @@ export interface ScriptChoice {
  * not exist is returned as is, so reading it gives the usual "no such file").
  */
 export async function resolveScriptArgument(arg: string, projectDir: string): Promise<ScriptChoice> {
-  const asPath = resolve(projectDir, arg);
-  if (!isWorkflowName(arg) || await exists(asPath)) return { path: asPath };
+  if (!isWorkflowName(arg) || await exists(resolve(projectDir, arg))) return { path: arg };
   const dirs = await workflowFileNames(projectDir);
+  if (arg.endsWith(".js")) {
+    const stem = arg.slice(0, -3);
+    const named = dirs.some(({ names }) => names.includes(stem));
+    if (!named) return { path: arg };
+    throw new UsageError(
+      `cannot read script ${arg}: no such file (to run the workflow: odw exec ${stem})`,
+    );
+  }
   const holders = dirs.filter(({ names }) => names.includes(arg)).map(({ dir }) => `${dir}/${arg}.js`);
   if (holders.length > 0) {
     const note = holders.length > 1
@@ -141,7 +150,7 @@ export async function resolveScriptArgument(arg: string, projectDir: string): Pr
         holders[0]
       } (as workflow("${arg}") would)`
       : undefined;
-    return { path: resolve(projectDir, holders[0]), note };
+    return { path: holders[0], note };
   }
   const all = dirs.flatMap(({ names }) => names).filter(isWorkflowName);
   const close = closeNames(arg, all);

@@ -280,7 +280,7 @@ Deno.test("help and version exit 0; odw without a command prints usage and exits
       assert.ok(execHelp.stdout.includes(flag), `exec --help lacks ${flag}`);
     }
     assert.equal(version.code, 0);
-    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    assert.match(version.stdout, /^odw \d+\.\d+\.\d+\n$/);
     assert.equal(bare.code, 2);
   });
 });

@@ -128,7 +128,10 @@ Deno.test("odw exec/check <name>: a path first, .odw/workflows before .claude/wo
       /^odw: "review" is in both \.odw\/workflows\/review\.js and \.claude\/workflows\/review\.js; running \.odw\/workflows\/review\.js/m,
     );
     assert.equal(claudeOnly.code, 2);
-    assert.match(claudeOnly.stderr, /no workflow named "summarise\.js".*did you mean summarise\?/);
+    assert.match(
+      claudeOnly.stderr,
+      /^odw: cannot read script .*summarise\.js: no such file \(to run the workflow: odw exec summarise\)\n$/,
+    );
     assert.equal(pathFirst.json?.result, "local file");
     assert.equal(typo.code, 2);
     assert.equal(
