@@ -69,12 +69,10 @@ Deno.test("scripts/odw builds its bundle on first use, runs hello from it with t
       assert.equal(again.code, 0, again.stderr);
       assert.equal(await currentBuild(checkout, "odw"), build, "an unchanged checkout reuses its bundle");
 
-      const main = join(checkout, "src/cli/main.ts");
-      const source = await Deno.readTextFile(main);
-      await Deno.writeTextFile(
-        main,
-        source.replace(/export const VERSION = "[^"]*"/, 'export const VERSION = "9.9.9"'),
-      );
+      // The version lives in deno.json (src/common/version.ts imports it).
+      const config = join(checkout, "deno.json");
+      const source = await Deno.readTextFile(config);
+      await Deno.writeTextFile(config, source.replace(/"version": "[^"]*"/, '"version": "9.9.9"'));
       const edited = await launch(checkout, "odw", ["--version"], work);
       assert.equal(edited.code, 0, edited.stderr);
       assert.match(edited.stdout, /9\.9\.9/);
