@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseConfig } from "../../src/engine/config.ts";
+import { parseConfig } from "../../src/engine/config_schema.ts";
 import { EXAMPLE_NAME } from "../../src/cli/init_files.ts";
 import { REPO, withProject } from "../_support/odw.ts";
 import { runBounded } from "../_support/processes.ts";
