@@ -24,17 +24,25 @@
 
 /** The two ends of a ring, made with built-ins captured when {@link makeRings} ran. */
 export interface RingEnds {
-  /** The writing end: the returned `write(text)` queues one message; it never blocks, keeps the order. */
-  writer(buffer: SharedArrayBuffer): (text: string) => void;
+  /**
+   * The writing end: the returned `write(text)` queues one message and keeps the order. It never
+   * blocks, unless `blocking` is set: then, with the ring full, it waits (`Atomics.wait`) for the
+   * reader instead of queueing, for a thread that does nothing but feed the ring.
+   */
+  writer(buffer: SharedArrayBuffer, blocking?: boolean): (text: string) => void;
   /**
    * The reading end: calls `onText` with each message, in order, from a task of its own. A message
    * announcing more than `maxBytes` is not read: `onTooLong` is told its size and the reader stops.
+   * With `lingerMs`, after a message the reader waits for the next one blocking (`Atomics.wait`, woken
+   * directly by the writer) for up to that long before it goes back to waiting on the event loop: for
+   * a thread whose event loop has nothing urgent to do (its other events wait that long at most).
    */
   reader(
     buffer: SharedArrayBuffer,
     onText: (text: string) => void,
     maxBytes: number,
     onTooLong: (bytes: number) => void,
+    lingerMs?: number,
   ): void;
 }
 
@@ -44,6 +52,7 @@ export function makeRings(): RingEnds {
   const store = Atomics.store;
   const notify = Atomics.notify;
   const waitAsync = Atomics.waitAsync;
+  const waitSync = Atomics.wait;
   const uncurry = <F>(fn: F) => Reflect.apply(Function.prototype.bind, Function.prototype.call, [fn]);
   const then = uncurry(Promise.prototype.then) as (p: Promise<unknown>, f: () => void) => unknown;
   const set = uncurry(Object.getPrototypeOf(Uint8Array.prototype).set) as (
@@ -64,7 +73,7 @@ export function makeRings(): RingEnds {
   const Int32 = Int32Array;
   const NullObject = <T>() => ({ __proto__: null }) as unknown as Record<number, T>;
 
-  const writer = (buffer: SharedArrayBuffer): (text: string) => void => {
+  const writer = (buffer: SharedArrayBuffer, blocking = false): (text: string) => void => {
     const head = new Int32(buffer, 0, 2);
     const ring = new Bytes(buffer, 8);
     const size = buffer.byteLength - 8;
@@ -124,6 +133,10 @@ export function makeRings(): RingEnds {
           return;
         }
         // The ring is full: wait until the reader moves on (at once if it already did).
+        if (blocking) {
+          waitSync(head, 1, read);
+          continue;
+        }
         const wait = waitAsync(head, 1, read);
         if (wait.async) {
           waiting = true;
@@ -143,6 +156,7 @@ export function makeRings(): RingEnds {
     onText: (text: string) => void,
     maxBytes: number,
     onTooLong: (bytes: number) => void,
+    lingerMs = 0,
   ): void => {
     const head = new Int32(buffer, 0, 2);
     const ring = new Bytes(buffer, 8);
@@ -196,6 +210,7 @@ export function makeRings(): RingEnds {
             onText(text);
           } catch { /* the receiver's own failure; the channel goes on */ }
         }
+        if (lingerMs > 0 && waitSync(head, 0, written, lingerMs) !== "timed-out") continue;
         const wait = waitAsync(head, 0, written);
         if (wait.async) {
           then(wait.value, drain);

@@ -22,6 +22,7 @@ export interface BootstrapParts {
     onText: (text: string) => void,
     onError: (why: string) => void,
   ) => (chunk: Uint8Array) => void;
+  stdinPump: typeof stdinPump;
 }
 
 /** Runs the relay. `ringBytes` is a power of two; `maxMessageBytes` caps one message either way. */
@@ -56,16 +57,61 @@ export function sandboxMain(
   const fromWorkerRing = new SharedArrayBuffer(8 + ringBytes);
   worker.postMessage({ toWorker: toWorkerRing, fromWorker: fromWorkerRing, maxMessageBytes });
   const rings = parts.makeRings();
-  const toWorker = rings.writer(toWorkerRing);
   rings.reader(fromWorkerRing, send, maxMessageBytes, (bytes) => {
     fail(`the workflow worker sent a message of ${bytes} bytes, over the limit of ${maxMessageBytes}`);
-  });
-  const decode = parts.makeFrameDecoder(maxMessageBytes, toWorker, (why) => fail(`odw sent ${why}`));
-  (async () => {
-    try {
-      for await (const chunk of Deno.stdin.readable) decode(chunk);
-    } finally {
-      Deno.exit(0);
+  }, 5);
+  // stdin is read by a thread of its own, blocked in read(2), that writes straight into the Worker's
+  // ring: a message from odw reaches the Worker without a hop through this thread's event loop.
+  const pumpSource =
+    `(${parts.stdinPump.toString()})(${parts.makeRings.toString()}, ${parts.makeFrameDecoder.toString()});`;
+  const pump = new Worker(URL.createObjectURL(new Blob([pumpSource], { type: "text/javascript" })), {
+    type: "module",
+    name: "odw-stdin",
+    deno: { permissions: "none" },
+  } as WorkerOptions);
+  pump.onmessage = (event: MessageEvent) => {
+    if (typeof event.data === "string") fail(event.data);
+    else Deno.exit(0); // stdin closed: odw is done or gone
+  };
+  pump.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    Deno.exit(0);
+  };
+  pump.postMessage({ ring: toWorkerRing, maxMessageBytes });
+}
+
+/**
+ * The stdin thread of the sandbox process: frames from odw into the Worker's ring, blocking on both
+ * (the pipe and a full ring). Posts a problem's text to the relay, or `null` once stdin is closed.
+ */
+export function stdinPump(
+  makeRings: BootstrapParts["makeRings"],
+  makeFrameDecoder: BootstrapParts["makeFrameDecoder"],
+): void {
+  const scope = globalThis as unknown as {
+    onmessage: ((event: MessageEvent) => void) | null;
+    postMessage(message: string | null): void;
+  };
+  scope.onmessage = (event: MessageEvent) => {
+    scope.onmessage = null;
+    const { ring, maxMessageBytes } = event.data as { ring: SharedArrayBuffer; maxMessageBytes: number };
+    const write = makeRings().writer(ring, true);
+    let failed = false;
+    const decode = makeFrameDecoder(maxMessageBytes, write, (why) => {
+      failed = true;
+      scope.postMessage(`odw sent ${why}`);
+    });
+    const buffer = new Uint8Array(64 * 1024);
+    for (;;) {
+      let n: number | null;
+      try {
+        n = Deno.stdin.readSync(buffer);
+      } catch {
+        n = null;
+      }
+      if (n === null) break;
+      if (!failed) decode(buffer.slice(0, n));
     }
-  })();
+    scope.postMessage(null);
+  };
 }
