@@ -72,6 +72,8 @@ export function makeRings(): RingEnds {
   const Buffer = ArrayBuffer;
   const Int32 = Int32Array;
   const NullObject = <T>() => ({ __proto__: null }) as unknown as Record<number, T>;
+  /** Messages up to this size pass through one buffer per end, allocated once, instead of their own. */
+  const SCRATCH_BYTES = 64 * 1024;
 
   const writer = (buffer: SharedArrayBuffer, blocking = false): (text: string) => void => {
     const head = new Int32(buffer, 0, 2);
@@ -85,14 +87,16 @@ export function makeRings(): RingEnds {
     let total = 0;
     let offset = 0;
     let waiting = false;
+    const scratch = new Buffer(SCRATCH_BYTES);
 
-    /** The next queued message, encoded (with its length) into a buffer of its own. */
+    /** The next queued message, encoded (with its length) into the scratch buffer or one of its own. */
     const take = (): void => {
       const text = queue[first];
       delete queue[first];
       first++;
       try {
-        current = new Buffer(text.length * 3 + 4);
+        const need = text.length * 3 + 4;
+        current = need <= SCRATCH_BYTES ? scratch : new Buffer(need);
       } catch {
         return; // no memory for it: the message is dropped, the ones after it still go
       }
@@ -168,6 +172,7 @@ export function makeRings(): RingEnds {
     let length = 0;
     let message: Uint8Array | null = null;
     let got = 0;
+    const scratch = new Buffer(SCRATCH_BYTES);
 
     const drain = (): void => {
       for (;;) {
@@ -183,7 +188,7 @@ export function makeRings(): RingEnds {
               onTooLong(length);
               return;
             }
-            message = new Bytes(length);
+            message = length <= SCRATCH_BYTES ? new Bytes(scratch, 0, length) : new Bytes(length);
             got = 0;
           }
           const at = read & mask;

@@ -83,3 +83,24 @@ return { calls, hooksKept, answered: [a, b, c].every((v) => typeof v === "string
   assert.equal(sites.get("getter"), "none", "a non-configurable hook: the site is not read");
   assert.equal(sites.get("frozen"), "none");
 });
+
+Deno.test("call sites: a frame is located by where it runs, not by names or source URLs a script chooses", async () => {
+  const source = `${META}
+const named = { ["x (eval at compile (odw-runtime.js), <anonymous>:90:90)"]: () => agent("n", { label: "named" }) };
+await named["x (eval at compile (odw-runtime.js), <anonymous>:90:90)"]();
+await [1].map(() => agent("m", { label: "through-map" }))[0];
+await Reflect.apply(agent, undefined, ["r", { label: "reflected" }]);
+return 1;
+//# sourceURL=odw-runtime.js
+`;
+  const { sites } = await runtimeSites(source);
+  // The body names a source URL of its own: its frames are no longer anonymous eval code, so (as with
+  // the stack's text, whose location would read `odw-runtime.js:…`) none of its calls is located.
+  assert.deepEqual(["named", "through-map", "reflected"].map((l) => sites.get(l)), ["none", "none", "none"]);
+  const plain = await runtimeSites(source.replace("//# sourceURL=odw-runtime.js\n", ""));
+  assert.deepEqual(
+    ["named", "through-map", "reflected"].map((l) => plain.sites.get(l)),
+    // What the stack's text gave too (checked against the text reader this replaced).
+    ["2:84", "4:21", "5:15"],
+  );
+});
