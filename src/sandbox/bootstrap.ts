@@ -110,7 +110,7 @@ export function stdinPump(
         n = null;
       }
       if (n === null) break;
-      if (!failed) decode(buffer.slice(0, n));
+      if (!failed) decode(buffer.subarray(0, n));
     }
     scope.postMessage(null);
   };

@@ -1,7 +1,8 @@
 /**
  * Length-prefixed frames on the pipe between odw and its sandbox process: a 4-byte big-endian length,
  * then that many bytes of UTF-8 JSON. The decoder refuses a frame longer than its cap before buffering
- * it, so a flood cannot grow the reader's memory past one frame.
+ * it, so a flood cannot grow the reader's memory past one frame; what it keeps of a frame is what has
+ * arrived of it.
  *
  * Self-contained: the sandbox process receives these functions as source text.
  *
@@ -15,16 +16,20 @@
 
 /** One message as a frame. */
 export function encodeFrame(text: string): Uint8Array {
-  const body = new TextEncoder().encode(text);
-  const frame = new Uint8Array(4 + body.length);
-  new DataView(frame.buffer).setUint32(0, body.length);
-  frame.set(body, 4);
-  return frame;
+  const encoder = new TextEncoder();
+  // Encoded in place when the worst case is small (one allocation); a long text is measured first.
+  const frame = text.length <= 16 * 1024
+    ? new Uint8Array(4 + text.length * 3)
+    : new Uint8Array(4 + encoder.encode(text).length);
+  const written = encoder.encodeInto(text, frame.subarray(4)).written;
+  new DataView(frame.buffer).setUint32(0, written);
+  return frame.subarray(0, 4 + written);
 }
 
 /**
  * A decoder fed with the pipe's chunks: calls `onText` per complete frame, or `onError` once (and then
- * nothing more) when a frame announces more than `maxBytes` or is not UTF-8.
+ * nothing more) when a frame announces more than `maxBytes` or is not UTF-8. It keeps no reference to
+ * a chunk once it returns (what it needs of a partial frame is copied), so the caller may reuse it.
  */
 export function makeFrameDecoder(
   maxBytes: number,
@@ -32,52 +37,68 @@ export function makeFrameDecoder(
   onError: (why: string) => void,
 ): (chunk: Uint8Array) => void {
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
+  const header = new Uint8Array(4);
+  let headerBytes = 0;
+  /** The length of the frame being read (-1: reading a header), and the copies of its parts so far. */
+  let need = -1;
+  let parts: Uint8Array[] = [];
+  let got = 0;
   let failed = false;
-  const take = (count: number): Uint8Array => {
-    const out = new Uint8Array(count);
-    let at = 0;
-    while (at < count) {
-      const head = pending[0];
-      const use = Math.min(head.length, count - at);
-      out.set(head.subarray(0, use), at);
-      at += use;
-      if (use === head.length) pending.shift();
-      else pending[0] = head.subarray(use);
+  const fail = (why: string): void => {
+    failed = true;
+    parts = [];
+    onError(why);
+  };
+  /** Delivers one frame's bytes; false once the stream is broken. */
+  const deliver = (bytes: Uint8Array): boolean => {
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      fail("a message is not valid UTF-8");
+      return false;
     }
-    pendingBytes -= count;
+    onText(text);
+    return true;
+  };
+  /** The parts of a frame as one array. */
+  const join = (): Uint8Array => {
+    if (parts.length === 1) return parts[0];
+    const out = new Uint8Array(got);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
     return out;
   };
-  let need = -1;
   return (chunk: Uint8Array): void => {
-    if (failed) return;
-    pending.push(chunk);
-    pendingBytes += chunk.length;
-    for (;;) {
+    let at = 0;
+    while (!failed && at < chunk.length) {
       if (need < 0) {
-        if (pendingBytes < 4) return;
-        need = new DataView(take(4).buffer).getUint32(0);
-        if (need > maxBytes) {
-          failed = true;
-          pending = [];
-          onError(`a message of ${need} bytes exceeds the limit of ${maxBytes} bytes`);
-          return;
-        }
+        header[headerBytes++] = chunk[at++];
+        if (headerBytes < 4) continue;
+        headerBytes = 0;
+        need = ((header[0] << 24) | (header[1] << 16) | (header[2] << 8) | header[3]) >>> 0;
+        if (need > maxBytes) return fail(`a message of ${need} bytes exceeds the limit of ${maxBytes} bytes`);
+        got = 0;
       }
-      if (pendingBytes < need) return;
-      const body = take(need);
+      const use = Math.min(need - got, chunk.length - at);
+      if (got === 0 && use === need) {
+        // The whole frame is in this chunk: decoded where it lies.
+        need = -1;
+        if (!deliver(chunk.subarray(at, at + use))) return;
+        at += use;
+        continue;
+      }
+      parts.push(chunk.slice(at, at + use));
+      got += use;
+      at += use;
+      if (got < need) continue;
+      const body = join();
+      parts = [];
       need = -1;
-      let text: string;
-      try {
-        text = decoder.decode(body);
-      } catch {
-        failed = true;
-        pending = [];
-        onError("a message is not valid UTF-8");
-        return;
-      }
-      onText(text);
+      if (!deliver(body)) return;
     }
   };
 }

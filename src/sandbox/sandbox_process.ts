@@ -25,6 +25,8 @@ export { DEFAULT_MAX_MEMORY_MB } from "../common/size.ts";
 
 /** Bytes of each ring between the Worker and the relay (one per direction). */
 const RING_BYTES = 1 << 20;
+/** Bytes of the buffer odw reads the sandbox's stdout into. */
+const READ_BYTES = 64 * 1024;
 /** The end of the sandbox's stderr kept to explain a crash. */
 const STDERR_KEEP = 16 * 1024;
 
@@ -105,6 +107,7 @@ export class SandboxProcess {
   readonly #stdin: WritableStreamDefaultWriter<Uint8Array>;
   #listener: SandboxListener | undefined;
   #backlog: string[] = [];
+  #outbox: Uint8Array[] = [];
   #broken: string | undefined;
   #capped: Promise<void> | undefined;
 
@@ -153,9 +156,28 @@ export class SandboxProcess {
     if (this.#broken !== undefined) listener.onError(this.#broken);
   }
 
-  /** Sends one message's JSON text (dropped once the process is gone). */
+  /**
+   * Sends one message's JSON text (dropped once the process is gone). Messages sent in the same turn
+   * leave together, in order, in one write.
+   */
   send(text: string): void {
-    this.#stdin.write(encodeFrame(text)).catch(() => {});
+    this.#outbox.push(encodeFrame(text));
+    if (this.#outbox.length === 1) queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    const frames = this.#outbox;
+    this.#outbox = [];
+    let data = frames[0];
+    if (frames.length > 1) {
+      data = new Uint8Array(frames.reduce((sum, frame) => sum + frame.length, 0));
+      let at = 0;
+      for (const frame of frames) {
+        data.set(frame, at);
+        at += frame.length;
+      }
+    }
+    this.#stdin.write(data).catch(() => {});
   }
 
   /**
@@ -204,8 +226,17 @@ export class SandboxProcess {
       this.#listener?.onError(this.#broken);
       this.kill();
     });
+    // One buffer, lent to each read and decoded in place (the decoder keeps nothing of it): no
+    // allocation per read.
+    const reader = this.#child.stdout.getReader({ mode: "byob" });
+    let buffer = new Uint8Array(READ_BYTES);
     try {
-      for await (const chunk of this.#child.stdout) decode(chunk);
+      for (;;) {
+        const { value, done } = await reader.read(buffer);
+        if (done || value === undefined) break;
+        decode(value);
+        buffer = new Uint8Array(value.buffer);
+      }
     } catch { /* the pipe broke: the exit tells why */ }
   }
 
