@@ -6,7 +6,8 @@
  *    a baseline that calls the same mock backend 1000 times in-process with the same cap and no
  *    sandbox or journal. Prints wall times, the overhead per agent and the peak RSS of the odw process.
  * 2. 1000 sequential agents (each awaited before the next) as a whole `odw exec` process: the
- *    per-agent latency of the whole path, median of 3.
+ *    per-agent latency of the whole path, median of 3; and the CPU per agent (user + sys of odw and
+ *    its sandbox, less hello.js's), sequential and fan-out.
  * 3. `odw exec examples/hello.js` cold (a fresh process each time): first run and median of 10; then
  *    the first impression as people get it (bench/launch.ts): hello and `pandacode --help` through
  *    the launchers (their bundles) against the bundle started directly and against the sources.
@@ -148,10 +149,12 @@ try {
   const overheadPerAgent = (fan.ms - base) / AGENTS;
 
   const sequential: number[] = [];
+  const sequentialCpu: number[] = [];
   for (let i = 0; i < 3; i++) {
     const run = await timedOdw(["exec", `${ROOT}bench/sequential.js`, "--quiet", "--json"], work);
     if (JSON.parse(run.stdout).result?.done !== AGENTS) throw new Error("sequential run did not complete");
     sequential.push(run.ms);
+    sequentialCpu.push(run.cpuMs);
   }
 
   const hello: number[] = [];
@@ -179,6 +182,13 @@ try {
   console.log(`  peak RSS               ${fan.rssMb.toFixed(0)} MB   (target < 200 MB)`);
   console.log(`${AGENTS} sequential agents, mock backend`);
   console.log(`  whole odw process      ${fmt(median(sequential))} median of 3   (target < 500 ms)`);
+  // CPU of the whole tree (odw and its sandbox), less what hello.js costs: the per-agent work alone,
+  // a figure a loaded machine blurs less than wall time.
+  console.log(
+    `  CPU per agent          ${((median(sequentialCpu) - helloCpu) / AGENTS).toFixed(3)} ms ` +
+      `(user + sys of odw and its sandbox, less hello.js's; fan-out: ` +
+      `${((fan.cpuMs - helloCpu) / AGENTS).toFixed(3)} ms)`,
+  );
   console.log(`odw exec examples/hello.js, fresh process`);
   console.log(`  first                  ${fmt(hello[0])}`);
   console.log(`  median of 10           ${fmt(median(hello))}   (target < 300 ms)`);
