@@ -33,7 +33,7 @@ export interface RingEnds {
   /**
    * The reading end: calls `onText` with each message, in order, from a task of its own. A message
    * announcing more than `maxBytes` is not read: `onTooLong` is told its size and the reader stops.
-   * With `lingerMs`, after a message the reader waits for the next one blocking (`Atomics.wait`, woken
+   * With `lingerMs`, after delivering messages the reader waits for the next one blocking (`Atomics.wait`, woken
    * directly by the writer) for up to that long before it goes back to waiting on the event loop: for
    * a thread whose event loop has nothing urgent to do (its other events wait that long at most).
    */
@@ -215,7 +215,7 @@ export function makeRings(): RingEnds {
             onText(text);
           } catch { /* the receiver's own failure; the channel goes on */ }
         }
-        if (lingerMs > 0 && waitSync(head, 0, written, lingerMs) !== "timed-out") continue;
+        if (count > 0 && lingerMs > 0 && waitSync(head, 0, written, lingerMs) !== "timed-out") continue;
         const wait = waitAsync(head, 0, written);
         if (wait.async) {
           then(wait.value, drain);

@@ -56,28 +56,43 @@ export function sandboxMain(
   const toWorkerRing = new SharedArrayBuffer(8 + ringBytes);
   const fromWorkerRing = new SharedArrayBuffer(8 + ringBytes);
   worker.postMessage({ toWorker: toWorkerRing, fromWorker: fromWorkerRing, maxMessageBytes });
-  const rings = parts.makeRings();
-  rings.reader(fromWorkerRing, send, maxMessageBytes, (bytes) => {
-    fail(`the workflow worker sent a message of ${bytes} bytes, over the limit of ${maxMessageBytes}`);
-  }, 5);
   // stdin is read by a thread of its own, blocked in read(2), that writes straight into the Worker's
-  // ring: a message from odw reaches the Worker without a hop through this thread's event loop.
-  const pumpSource =
-    `(${parts.stdinPump.toString()})(${parts.makeRings.toString()}, ${parts.makeFrameDecoder.toString()});`;
-  const pump = new Worker(URL.createObjectURL(new Blob([pumpSource], { type: "text/javascript" })), {
-    type: "module",
-    name: "odw-stdin",
-    deno: { permissions: "none" },
-  } as WorkerOptions);
-  pump.onmessage = (event: MessageEvent) => {
-    if (typeof event.data === "string") fail(event.data);
-    else Deno.exit(0); // stdin closed: odw is done or gone
+  // ring: a message from odw reaches the Worker without a hop through this thread's event loop. It
+  // starts once the Worker is up (its `ready` is out), so its boot does not slow the Worker's; odw's
+  // first message waits in the pipe meanwhile.
+  let pumping = false;
+  const startPump = (): void => {
+    pumping = true;
+    const pumpSource =
+      `(${parts.stdinPump.toString()})(${parts.makeRings.toString()}, ${parts.makeFrameDecoder.toString()});`;
+    const pump = new Worker(URL.createObjectURL(new Blob([pumpSource], { type: "text/javascript" })), {
+      type: "module",
+      name: "odw-stdin",
+      deno: { permissions: "none" },
+    } as WorkerOptions);
+    pump.onmessage = (event: MessageEvent) => {
+      if (typeof event.data === "string") fail(event.data);
+      else Deno.exit(0); // stdin closed: odw is done or gone
+    };
+    pump.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      Deno.exit(0);
+    };
+    pump.postMessage({ ring: toWorkerRing, maxMessageBytes });
   };
-  pump.onerror = (event: ErrorEvent) => {
-    event.preventDefault();
-    Deno.exit(0);
-  };
-  pump.postMessage({ ring: toWorkerRing, maxMessageBytes });
+  const rings = parts.makeRings();
+  rings.reader(
+    fromWorkerRing,
+    (text) => {
+      send(text);
+      if (!pumping) startPump();
+    },
+    maxMessageBytes,
+    (bytes) => {
+      fail(`the workflow worker sent a message of ${bytes} bytes, over the limit of ${maxMessageBytes}`);
+    },
+    5,
+  );
 }
 
 /**
