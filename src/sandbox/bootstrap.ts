@@ -2,9 +2,11 @@
  * The main module of the sandbox process (see `sandbox_process.ts`): a small relay that runs no script
  * code. It starts the permissionless Worker from the worker module's source (embedded with the relay,
  * so nothing has to arrive first), hands the Worker its two shared-memory rings, and from then on
- * copies frames from stdin into one ring and messages from the other ring out as frames on stdout. When the Worker dies
- * of an uncaught error it says so in a `sandbox.error` message; when stdin closes (odw is done or gone)
- * it exits.
+ * copies messages from one ring out as frames on stdout, while a second thread of the relay's (the
+ * stdin pump, also permissionless and running no script code) copies frames from stdin into the other
+ * ring. Both wait blocking where they can (read(2), `Atomics.wait`), so a message crosses the process
+ * without an event-loop hop. When the Worker dies of an uncaught error the relay says so in a
+ * `sandbox.error` message; when stdin closes (odw is done or gone) it exits.
  *
  * Self-contained: odw sends it as source text (a `data:` URL), so a bundled single-file odw works too.
  *
