@@ -59,35 +59,36 @@ export function sandboxMain(
   const fromWorkerRing = new SharedArrayBuffer(8 + ringBytes);
   worker.postMessage({ toWorker: toWorkerRing, fromWorker: fromWorkerRing, maxMessageBytes });
   // stdin is read by a thread of its own, blocked in read(2), that writes straight into the Worker's
-  // ring: a message from odw reaches the Worker without a hop through this thread's event loop. It
-  // starts once the Worker is up (its `ready` is out), so its boot does not slow the Worker's; odw's
-  // first message waits in the pipe meanwhile.
-  let pumping = false;
-  const startPump = (): void => {
-    pumping = true;
-    const pumpSource =
-      `(${parts.stdinPump.toString()})(${parts.makeRings.toString()}, ${parts.makeFrameDecoder.toString()});`;
-    const pump = new Worker(URL.createObjectURL(new Blob([pumpSource], { type: "text/javascript" })), {
-      type: "module",
-      name: "odw-stdin",
-      deno: { permissions: "none" },
-    } as WorkerOptions);
-    pump.onmessage = (event: MessageEvent) => {
-      if (typeof event.data === "string") fail(event.data);
-      else Deno.exit(0); // stdin closed: odw is done or gone
-    };
-    pump.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      Deno.exit(0);
-    };
-    pump.postMessage({ ring: toWorkerRing, maxMessageBytes });
+  // ring: a message from odw reaches the Worker without a hop through this thread's event loop. The
+  // Worker's messages wait until the pump runs: its memory must be in the process before odw, seeing
+  // `ready`, measures it for the data cap.
+  const pumpSource =
+    `(${parts.stdinPump.toString()})(${parts.makeRings.toString()}, ${parts.makeFrameDecoder.toString()});`;
+  const pump = new Worker(URL.createObjectURL(new Blob([pumpSource], { type: "text/javascript" })), {
+    type: "module",
+    name: "odw-stdin",
+    deno: { permissions: "none" },
+  } as WorkerOptions);
+  let held: string[] | null = [];
+  pump.onmessage = (event: MessageEvent) => {
+    if (event.data === true) {
+      const waiting = held ?? [];
+      held = null;
+      for (const text of waiting) send(text);
+    } else if (typeof event.data === "string") fail(event.data);
+    else Deno.exit(0); // stdin closed: odw is done or gone
   };
+  pump.onerror = (event: ErrorEvent) => {
+    event.preventDefault();
+    Deno.exit(0);
+  };
+  pump.postMessage({ ring: toWorkerRing, maxMessageBytes });
   const rings = parts.makeRings();
   rings.reader(
     fromWorkerRing,
     (text) => {
-      send(text);
-      if (!pumping) startPump();
+      if (held) held.push(text);
+      else send(text);
     },
     maxMessageBytes,
     (bytes) => {
@@ -99,7 +100,8 @@ export function sandboxMain(
 
 /**
  * The stdin thread of the sandbox process: frames from odw into the Worker's ring, blocking on both
- * (the pipe and a full ring). Posts a problem's text to the relay, or `null` once stdin is closed.
+ * (the pipe and a full ring). Posts `true` to the relay once it runs, a problem's text, or `null` once
+ * stdin is closed.
  */
 export function stdinPump(
   makeRings: BootstrapParts["makeRings"],
@@ -107,7 +109,7 @@ export function stdinPump(
 ): void {
   const scope = globalThis as unknown as {
     onmessage: ((event: MessageEvent) => void) | null;
-    postMessage(message: string | null): void;
+    postMessage(message: string | boolean | null): void;
   };
   scope.onmessage = (event: MessageEvent) => {
     scope.onmessage = null;
@@ -119,6 +121,7 @@ export function stdinPump(
       scope.postMessage(`odw sent ${why}`);
     });
     const buffer = new Uint8Array(64 * 1024);
+    scope.postMessage(true);
     for (;;) {
       let n: number | null;
       try {
