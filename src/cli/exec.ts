@@ -15,7 +15,14 @@ import { analyzeScript } from "../script/analyze.ts";
 import { parseCommandArgs } from "./argv.ts";
 import { durationFlag, GUARDRAIL_FLAGS, GUARDRAIL_HELP, guardrailOptions } from "./exec_guardrails.ts";
 import { summaryLine } from "./summary.ts";
-import { type ExecLiveView, REPORT_FLAGS, REPORT_HELP, saveReport, startLiveView } from "./exec_report.ts";
+import {
+  type ExecLiveView,
+  REPORT_FLAGS,
+  REPORT_HELP,
+  saveReport,
+  startLiveView,
+  warmReport,
+} from "./exec_report.ts";
 import { progressFor } from "./progress.ts";
 import { parseJsonOrUsage, positiveInt, readTextOrUsage, UsageError } from "../common/cli_kit.ts";
 import { memoryFlag } from "../common/size.ts";
@@ -228,6 +235,7 @@ export async function execCommand(argv: string[], command: RunCommand = "exec"):
   let live: ExecLiveView | undefined;
   try {
     if (values.watch) live = await startLiveView(analysis.callSites, values.open);
+    warmReport();
     outcome = await runChecked(analysis, {
       scriptPath,
       source,

@@ -11,6 +11,7 @@ import type { RunOutcome } from "../engine/run.ts";
 import { EventFeed, serveLive } from "../report/live.ts";
 import { openInBrowser } from "../report/open.ts";
 import { writeRunReport } from "../report/write.ts";
+import { warmReportAssets } from "../report/assets.ts";
 import type { CallSite } from "../script/types.ts";
 
 /** The report flags of `odw exec`. */
@@ -48,6 +49,14 @@ export async function startLiveView(sites: CallSite[], open: boolean): Promise<E
       }
     },
   };
+}
+
+/**
+ * Prepares the report's assets (decoded, their scripts hashed) on the next turn of the event loop,
+ * when a run that just started mostly waits on its sandbox, rather than after the run.
+ */
+export function warmReport(): void {
+  setTimeout(() => void warmReportAssets(), 0);
 }
 
 /** Writes the run's report.html (and opens it with `--open`); its path, or null when it failed. */

@@ -55,8 +55,41 @@ export async function reportAssets(): Promise<ReportAssets> {
       page: embedded.page.map(text),
       style: text(embedded.style),
     };
+    const problem = assetProblem(cached);
+    if (problem) {
+      cached = undefined;
+      throw new Error(problem);
+    }
   }
   return cached;
+}
+
+/** Why these assets cannot be inlined: a tag that would end (or stretch) the element holding it. */
+export function assetProblem(assets: ReportAssets): string | undefined {
+  const scripts = {
+    purify: assets.purify,
+    marked: assets.marked,
+    mermaid: assets.mermaid,
+    page: assets.page.join("\n"),
+  };
+  for (const [name, text] of Object.entries(scripts)) {
+    if (/<\/?script/i.test(text)) {
+      return `the embedded ${name} script contains a tag that would end its element`;
+    }
+  }
+  if (/<\/style/i.test(assets.style)) return "the embedded style contains a tag that would end its element";
+  return undefined;
+}
+
+/**
+ * Decodes the assets and hashes their scripts ahead of the first report, so a run can do it while it
+ * waits on its sandbox instead of after its end. Never rejects (writing the report says what failed).
+ */
+export async function warmReportAssets(): Promise<void> {
+  try {
+    const assets = await reportAssets();
+    for (const script of [assets.purify, assets.marked, assets.mermaid, ...assets.page]) cspHash(script);
+  } catch { /* the report's own write reports it */ }
 }
 
 /**
@@ -86,7 +119,14 @@ export function classicScript(moduleText: string, global: string): string {
   } };\n})();`;
 }
 
-/** The CSP source for an inline script or style: `'sha256-…'`. */
+/** Hashes of the large scripts (the embedded assets), computed once per process. */
+const hashes = new Map<string, string>();
+
+/** The CSP source for an inline script or style: `'sha256-…'` (remembered for texts over 64 KiB). */
 export function cspHash(text: string): string {
-  return `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+  const known = hashes.get(text);
+  if (known) return known;
+  const hash = `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+  if (text.length > 65_536) hashes.set(text, hash);
+  return hash;
 }
