@@ -49,7 +49,7 @@ export function heartbeat(everyMs = 1000): () => void {
     const now = performance.now();
     if (now - last < everyMs) return;
     last = now;
-    diagnostic("pandacode: alive");
+    diagnostic("alive");
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Every odw command and subcommand answers `--help` and `-h` with its usage on stdout and exit 0
- * (`odw help <command>` too), and every `--flag` any help text names is exercised somewhere in the
- * test sources (so a flag cannot be documented and untested). Also `odw --version` and
+ * (`odw help <command>` too), and every `--flag` any help text names — odw's and pandacode's — is
+ * exercised somewhere in the test sources (so a flag cannot be documented and untested). Also `odw --version` and
  * `pandacode --version`: one line of the same shape, the version from deno.json.
  *
  * @module
@@ -88,6 +88,19 @@ Deno.test("every flag named in a help text is exercised somewhere in the tests",
     [],
     `flags in help that no test under ${relative(Deno.cwd(), REPO) || "."}/tests uses`,
   );
+});
+
+Deno.test("every pandacode command answers --help, and every flag its help texts name is exercised in the tests", async () => {
+  const sources = await testSources();
+  const targets = [[], ["run"], ["providers"], ["doctor"]];
+  const helps = await Promise.all(targets.map((target) => runCli([...target, "--help"])));
+  for (const [i, help] of helps.entries()) {
+    assert.equal(help.code, 0, `pandacode ${targets[i].join(" ")} --help: ${help.stderr}`);
+  }
+  const flags = new Set(helps.flatMap((help) => flagsIn(help.stdout)));
+  assert.ok(flags.size > 12, `only ${flags.size} flags found: the extraction is broken`);
+  const untested = [...flags].filter((flag) => !new RegExp(`${flag}(?![a-z0-9-])`).test(sources));
+  assert.deepEqual(untested, [], "pandacode flags in help that no test uses");
 });
 
 Deno.test("odw --version and pandacode --version print one line of the same shape, deno.json's version", async () => {

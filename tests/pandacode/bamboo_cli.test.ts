@@ -70,3 +70,18 @@ Deno.test("pandacode run --runtime bamboo --json edits a file and reports it", a
       `cost $${report.costUsd}, filesChanged ${JSON.stringify(report.filesChanged)}`,
   );
 });
+
+Deno.test("pandacode run --heartbeat: 'pandacode: alive' on stderr while an answer trickles in, at most once a second", async () => {
+  await using tmp = await tempWorkspace({});
+  // About 2.5 s of answer: some 640 bytes in 16-byte chunks, one every 60 ms (twice: two runs).
+  const slow = { kind: "message", text: "x".repeat(500), trickleMs: 60 } as const;
+  await using server = startChatServer([slow, slow]);
+  const args = ["run", "--runtime", "bamboo", "--base-url", server.baseUrl, "--cwd", tmp.ws, "--json", "go"];
+  const env = { env: { DEEPSEEK_API_KEY: "test" } };
+  const [withBeat, without] = [await runCli([...args, "--heartbeat"], env), await runCli(args, env)];
+  for (const run of [withBeat, without]) assert.equal(run.code, 0, `${run.stderr}\n${run.stdout}`);
+  const beats = withBeat.stderr.split("\n").filter((line) => line === "pandacode: alive").length;
+  assert.ok(beats >= 1 && beats <= 4, `heartbeats: ${beats}\n${withBeat.stderr}`);
+  assert.ok(!without.stderr.includes("pandacode: alive"), "no heartbeat without the flag");
+  assert.equal(JSON.parse(withBeat.stdout).text, "x".repeat(500), "stdout stays the one report");
+});
