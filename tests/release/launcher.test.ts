@@ -172,6 +172,22 @@ Deno.test("deno task compile: built, or one line per binary it cannot build; a b
   }
 });
 
+Deno.test("the compiled binaries' entry takes in the report's assets and odw init's files", async () => {
+  const info = await runBounded(Deno.execPath(), {
+    args: ["info", "--json", "src/cli/bundle.ts"],
+    cwd: ROOT,
+    what: "deno info src/cli/bundle.ts",
+  });
+  assert.equal(info.code, 0, info.stderr);
+  const modules = (JSON.parse(info.stdout) as { modules: Array<{ specifier: string }> }).modules
+    .map((m) => m.specifier);
+  for (const embedded of ["src/report/assets_embedded.ts", "src/cli/init_assets_embedded.ts"]) {
+    assert.ok(modules.some((m) => m.endsWith(embedded)), `${embedded} is in the compiled graph`);
+  }
+  assert.ok(modules.some((m) => m.includes("mermaid.tiny.js")), "mermaid is embedded");
+  assert.ok(modules.some((m) => m.endsWith("skills/odw/SKILL.md")), "the skill is embedded");
+});
+
 Deno.test("compileFailure names the runtime download it could not make, else Deno's first error line", () => {
   const offline = "Download https://dl.deno.land/release/v2.9.6/denort-x86_64-apple-darwin.zip\n" +
     "error: Writing deno compile executable\n\nCaused by:\n    0: error sending request for url (…): dns error";
