@@ -16,7 +16,7 @@ import { join } from "node:path";
 import type { RunEvent } from "../../src/engine/events.ts";
 import { parseJournal } from "../../src/records/read.ts";
 import { waitForValue, withDeadline } from "./deadline.ts";
-import { odwDenoArgs, type OdwProject } from "./odw.ts";
+import { type OdwProject, startOdwProcess } from "./odw.ts";
 
 /** How a live odw process ended. */
 export interface LiveEnd {
@@ -44,14 +44,7 @@ export class LiveOdw {
   constructor(project: OdwProject, args: string[], before: Set<string>) {
     this.#project = project;
     this.#before = before;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: odwDenoArgs(args),
-      cwd: project.dir,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).spawn();
+    const child = startOdwProcess(project.dir, args);
     this.#child = child;
     this.pid = child.pid;
     const decoder = new TextDecoder();

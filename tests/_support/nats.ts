@@ -25,7 +25,7 @@ import {
 } from "../../src/distributed/topology.ts";
 import type { WorkerEvent } from "../../src/distributed/worker.ts";
 import { waitFor } from "./live_odw.ts";
-import { odwDenoArgs, type OdwProject } from "./odw.ts";
+import { type OdwProject, startOdwProcess } from "./odw.ts";
 
 /** The server binary (PATH as the tests see it). */
 export const NATS_SERVER = "nats-server";
@@ -158,14 +158,7 @@ export class LiveWorker {
 
   constructor(project: OdwProject, url: string, name: string, args: string[]) {
     this.name = name;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: odwDenoArgs(["worker", "--nats", url, "--name", name, "--json", ...args]),
-      cwd: project.dir,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      env: { NO_COLOR: "1" },
-    }).spawn();
+    const child = startOdwProcess(project.dir, ["worker", "--nats", url, "--name", name, "--json", ...args]);
     this.#child = child;
     this.pid = child.pid;
     const decoder = new TextDecoder();

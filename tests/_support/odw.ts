@@ -71,6 +71,21 @@ export function odwDenoArgs(args: string[]): string[] {
   return ["run", "-A", "--quiet", "--no-prompt", "--config", join(REPO, "deno.json"), ODW_MAIN, ...args];
 }
 
+/**
+ * Starts `odw <args>` in `dir` as the tests run it (stdin closed, stdout and stderr piped, no colour),
+ * for a test that watches it while it runs; the caller reads its streams and awaits its status.
+ */
+export function startOdwProcess(dir: string, args: string[]): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: odwDenoArgs(args),
+    cwd: dir,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+}
+
 /** What one odw invocation did. */
 export interface OdwRun {
   code: number;
