@@ -9,7 +9,12 @@ import { type Tool, tool } from "ai";
 import { z } from "zod";
 import { join } from "node:path";
 import { readRegularFile, UnreadableFileError } from "../../src/common/regular_file.ts";
-import { type LinearRegExp, linearRegExp, loadLinearRegExp } from "../../src/common/linear_regexp.ts";
+import {
+  type LinearRegExp,
+  linearRegExp,
+  loadLinearRegExp,
+  MAX_PATTERN_CHARS,
+} from "../../src/common/linear_regexp.ts";
 import type { Workspace } from "./jail.ts";
 import { ToolFailure } from "./file_tools.ts";
 
@@ -26,6 +31,22 @@ export const SEARCH_MAX_FILE_BYTES = 1024 * 1024;
 /** Most files one `search` scans. */
 export const SEARCH_MAX_FILES = 20_000;
 const LINE_PREVIEW = 240;
+/**
+ * What one search may cost. RE2 is linear in the text but times the pattern's program size, and the
+ * search runs on the executor's thread (in-process: odw's own), so: patterns are capped by program
+ * size (where RE2's DFA gives up, as on varied text, it simulates the program at some 13 ns per
+ * instruction and character: a 500-instruction pattern takes about 65 ms on a 10 000-character
+ * line), each line is matched in its first {@link SEARCH_LINE_CHARS} characters, the search yields to
+ * the event loop every {@link SEARCH_SLICE_MS} (timers, cancellation and timeouts keep working), and it
+ * stops after {@link SEARCH_BUDGET_MS} with what it found.
+ */
+export const SEARCH_MAX_PROGRAM = 500;
+/** Characters of each line the pattern is matched against (minified files have megabyte lines). */
+export const SEARCH_LINE_CHARS = 10_000;
+/** The longest the search holds the thread before it yields. */
+const SEARCH_SLICE_MS = 20;
+/** The longest one search call may take. */
+export const SEARCH_BUDGET_MS = 10_000;
 
 interface Entry {
   rel: string;
@@ -120,28 +141,84 @@ export function globToRegExp(glob: string): LinearRegExp {
   return linearRegExp(`^${source}$`);
 }
 
+/** What {@link scanFiles} found, and why it stopped early, if it did. */
+interface ScanResult {
+  hits: string[];
+  limit: number;
+  stopped?: "matches" | "time";
+}
+
+/**
+ * Matches `regex` against the lines of `files` (regular, non-binary files only), at most `limit` hits,
+ * within {@link SEARCH_BUDGET_MS}, yielding to the event loop every {@link SEARCH_SLICE_MS}; throws the
+ * signal's reason once it aborts.
+ */
+async function scanFiles(
+  files: Entry[],
+  regex: LinearRegExp,
+  limit: number,
+  signal: AbortSignal | undefined,
+): Promise<ScanResult> {
+  const hits: string[] = [];
+  const deadline = performance.now() + SEARCH_BUDGET_MS;
+  let slice = performance.now();
+  for (const file of files) {
+    let bytes: Uint8Array;
+    try {
+      // Regular files only (a FIFO would block the search), never through a hard link.
+      bytes = await readRegularFile(file.abs, { maxBytes: SEARCH_MAX_FILE_BYTES, refuseHardLinks: true });
+    } catch (err) {
+      // Not a regular file, or gone since the walk saw it (say, a write's temp file renamed away by a
+      // tool call running in the same turn): nothing to search.
+      if (err instanceof UnreadableFileError || err instanceof Deno.errors.NotFound) continue;
+      throw err;
+    }
+    if (bytes.subarray(0, 8192).includes(0)) continue;
+    const lines = new TextDecoder().decode(bytes).split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      if (performance.now() - slice > SEARCH_SLICE_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        signal?.throwIfAborted();
+        if (performance.now() > deadline) return { hits, limit, stopped: "time" };
+        slice = performance.now();
+      }
+      const text = lines[i];
+      if (!regex.test(text.length > SEARCH_LINE_CHARS ? text.slice(0, SEARCH_LINE_CHARS) : text)) continue;
+      if (hits.length >= limit) return { hits, limit, stopped: "matches" };
+      hits.push(
+        `${file.rel}:${i + 1}: ${text.length > LINE_PREVIEW ? text.slice(0, LINE_PREVIEW) + "…" : text}`,
+      );
+    }
+  }
+  return { hits, limit };
+}
+
 /** The `search` tool. */
 export function searchTool(ws: Workspace): Tool {
   return tool({
     description: "Search text files under a directory of the workspace for a regular expression " +
-      "(JavaScript syntax without lookaround or backreferences: it runs in a linear-time engine). Returns 'path:line: text' for each matching line, at most maxResults " +
+      "(JavaScript syntax without lookaround or backreferences: it runs in a linear-time engine; " +
+      `each line is matched in its first ${SEARCH_LINE_CHARS} characters). ` +
+      "Returns 'path:line: text' for each matching line, at most maxResults " +
       `(default ${SEARCH_DEFAULT_RESULTS}). Skips .git, symlinks, binary files, files over 1 MiB, ` +
       "hard-linked files and anything that is not a regular file.",
     inputSchema: z.object({
-      pattern: z.string().min(1).describe("Regular expression to look for"),
+      pattern: z.string().min(1).max(MAX_PATTERN_CHARS).describe("Regular expression to look for"),
       path: z.string().optional().describe("Directory or file to search (default '.')"),
-      include: z.string().optional().describe("Only files matching this glob, e.g. '*.ts' or 'src/**/*.js'"),
+      include: z.string().max(MAX_PATTERN_CHARS).optional().describe(
+        "Only files matching this glob, e.g. '*.ts' or 'src/**/*.js'",
+      ),
       ignoreCase: z.boolean().optional(),
       maxResults: z.number().int().min(1).max(SEARCH_MAX_RESULTS).optional(),
     }),
-    execute: async ({ pattern, path, include, ignoreCase, maxResults }) => {
+    execute: async ({ pattern, path, include, ignoreCase, maxResults }, { abortSignal }) => {
       // The model's pattern runs in a linear-time engine: a catastrophic one cannot freeze this thread
       // (in-process, odw's own).
       let regex: LinearRegExp;
       let filter: LinearRegExp | undefined;
       await loadLinearRegExp();
       try {
-        regex = linearRegExp(pattern, { ignoreCase });
+        regex = linearRegExp(pattern, { ignoreCase, maxProgramSize: SEARCH_MAX_PROGRAM });
       } catch (err) {
         throw new ToolFailure(`invalid regular expression: ${(err as Error).message}`);
       }
@@ -150,7 +227,6 @@ export function searchTool(ws: Workspace): Tool {
       } catch (err) {
         throw new ToolFailure(`invalid include glob: ${(err as Error).message}`);
       }
-      const limit = maxResults ?? SEARCH_DEFAULT_RESULTS;
       const target = await ws.resolve(path ?? ".");
       if (!target.exists) throw new ToolFailure(`${target.rel}: no such file or directory`);
       const files: Entry[] = [];
@@ -166,33 +242,17 @@ export function searchTool(ws: Workspace): Tool {
       } else {
         files.push({ rel: target.rel, kind: "file", abs: target.abs });
       }
-      const hits: string[] = [];
-      let truncated = false;
-      outer: for (const file of files) {
-        let bytes: Uint8Array;
-        try {
-          // Regular files only (a FIFO would block the search), never through a hard link.
-          bytes = await readRegularFile(file.abs, { maxBytes: SEARCH_MAX_FILE_BYTES, refuseHardLinks: true });
-        } catch (err) {
-          // Not a regular file, or gone since the walk saw it (say, a write's temp file renamed away
-          // by a tool call running in the same turn): nothing to search.
-          if (err instanceof UnreadableFileError || err instanceof Deno.errors.NotFound) continue;
-          throw err;
-        }
-        if (bytes.subarray(0, 8192).includes(0)) continue;
-        const lines = new TextDecoder().decode(bytes).split("\n");
-        for (let i = 0; i < lines.length; i++) {
-          if (!regex.test(lines[i])) continue;
-          if (hits.length >= limit) {
-            truncated = true;
-            break outer;
-          }
-          const line = lines[i].length > LINE_PREVIEW ? lines[i].slice(0, LINE_PREVIEW) + "…" : lines[i];
-          hits.push(`${file.rel}:${i + 1}: ${line}`);
-        }
+      const found = await scanFiles(files, regex, maxResults ?? SEARCH_DEFAULT_RESULTS, abortSignal);
+      const { hits } = found;
+      if (found.stopped === "time") {
+        hits.push(
+          `[stopped after ${SEARCH_BUDGET_MS / 1000} s of searching; narrow the pattern or the path]`,
+        );
       }
       if (hits.length === 0) return `no matches for /${pattern}/ in ${files.length} file(s)`;
-      if (truncated) hits.push(`[stopped at ${limit} matches; narrow the pattern or the path]`);
+      if (found.stopped === "matches") {
+        hits.push(`[stopped at ${found.limit} matches; narrow the pattern or the path]`);
+      }
       return hits.join("\n");
     },
   });

@@ -42,12 +42,30 @@ export const SCHEMA_PATTERN_BUDGET_MS = 1000;
 /** When the schema being compiled runs out of pattern-compile time (`performance.now()` clock). */
 let patternDeadline = Infinity;
 
+/**
+ * RE2 program size one pattern, and one schema's patterns together, may have. A compiled program
+ * holds about 100 bytes per instruction and, where RE2's DFA gives up (varied text), costs some 13 ns
+ * per instruction for each character checked; ordinary patterns are under 100. (Without a bound, schemas of patterns such as `[ab]{1000}` written
+ * hundreds of times grew odw's heap by 70 MB per pattern until it died.)
+ */
+export const SCHEMA_PATTERN_LIMITS = { programSize: 500, schemaProgramSize: 2_500 } as const;
+/** Program size of the patterns compiled so far for the schema being compiled. */
+let schemaProgram = 0;
+
 /** ajv's hook for a custom engine: the function, plus the code a standalone module would import. */
 const regExpEngine = Object.assign((pattern: string) => {
   if (performance.now() > patternDeadline) {
     throw new Error(`the schema's patterns take more than ${SCHEMA_PATTERN_BUDGET_MS} ms to compile`);
   }
-  return linearRegExp(pattern);
+  const compiled = linearRegExp(pattern, { maxProgramSize: SCHEMA_PATTERN_LIMITS.programSize });
+  schemaProgram += compiled.programSize;
+  if (schemaProgram > SCHEMA_PATTERN_LIMITS.schemaProgramSize) {
+    throw new Error(
+      `the schema's patterns are too costly together (RE2 programs over ` +
+        `${SCHEMA_PATTERN_LIMITS.schemaProgramSize} instructions)`,
+    );
+  }
+  return compiled;
 }, { code: "linearRegExp" });
 
 /** One ajv per mode, configured as the built-in runtime's (no format checks, 6-digit multipleOf). */
@@ -92,7 +110,15 @@ export interface SchemaValidator {
   check(value: unknown): string[];
 }
 
-const cache = new Map<string, SchemaValidator>();
+/** Compiled schemas by mode and JSON text, least recently used first; at most {@link SCHEMA_CACHE_SIZE}. */
+const cache = new Map<string, SchemaValidator & { coerce: boolean }>();
+/** How many compiled schemas are kept (a run's distinct schemas; hostile scripts may make many). */
+export const SCHEMA_CACHE_SIZE = 256;
+
+/** How many compiled schemas are kept now (at most {@link SCHEMA_CACHE_SIZE}). */
+export function cachedSchemaCount(): number {
+  return cache.size;
+}
 
 /**
  * Compiles `schema` (cached by its JSON text). `$schema` is dropped so a 2020-12 declaration does not
@@ -109,7 +135,11 @@ export function compileSchema(
   if (tooBig) throw new InvalidSchemaError(`schema is too large or too costly to check: ${tooBig}`);
   const id = `${coerce}:${JSON.stringify(schema)}`;
   const cached = cache.get(id);
-  if (cached) return cached;
+  if (cached) {
+    cache.delete(id); // most recently used last
+    cache.set(id, cached);
+    return cached;
+  }
   // An array is no schema: ajv's own check says so (a copy of its keys would read as an object).
   const rest: Record<string, unknown> = Array.isArray(schema)
     ? schema
@@ -124,17 +154,26 @@ export function compileSchema(
   let validate: ReturnType<Ajv["compile"]>;
   try {
     patternDeadline = performance.now() + SCHEMA_PATTERN_BUDGET_MS;
+    schemaProgram = 0;
     validate = checker.compile(rest);
   } catch (e) {
+    checker.removeSchema(rest);
     throw new InvalidSchemaError((e as Error).message.split("\n")[0]);
   } finally {
     patternDeadline = Infinity;
   }
-  const validator: SchemaValidator = {
+  const validator = {
     schema: rest,
-    check: (value) => (validate(value) ? [] : formatErrors(validate.errors ?? [], value)),
+    coerce,
+    check: (value: unknown) => (validate(value) ? [] : formatErrors(validate.errors ?? [], value)),
   };
   cache.set(id, validator);
+  if (cache.size > SCHEMA_CACHE_SIZE) {
+    // The oldest goes, from ajv's own cache too (it keeps every schema object it compiled).
+    const [oldestId, oldest] = cache.entries().next().value!;
+    cache.delete(oldestId);
+    ajv(oldest.coerce).removeSchema(oldest.schema);
+  }
   return validator;
 }
 

@@ -56,6 +56,13 @@ Deno.test("hostile schemas: linear-time patterns, capped generation, bounded siz
     refBomb: { ...object({ v: { $ref: "#/$defs/d40" } }), $defs: defs },
     selfRef: object({ v: { $ref: "#/properties/v" } }),
     lookahead: object({ s: { type: "string", pattern: "^(?=a)a$" } }),
+    // A big RE2 program: memory held per pattern and time per character checked (off the DFA).
+    costlyPattern: object({ s: { type: "string", pattern: "a[ab]{490}c[ab]{100}" } }),
+    costlyTogether: object(
+      Object.fromEntries(
+        Array.from({ length: 6 }, (_, i) => [`s${i}`, { type: "string", pattern: `x${i}[ab]{440}` }]),
+      ),
+    ),
     deep: object({ d: deep }),
   };
   const scenario = {
@@ -105,6 +112,14 @@ Deno.test("hostile schemas: linear-time patterns, capped generation, bounded siz
     assert.match(
       failure("lookahead"),
       /invalid JSON Schema: .*not supported by the linear-time \(RE2\) engine/,
+    );
+    assert.match(
+      failure("costlyPattern"),
+      /invalid JSON Schema: .*too costly to run: its RE2 program has \d+ instructions \(at most 500\)/,
+    );
+    assert.match(
+      failure("costlyTogether"),
+      /invalid JSON Schema: the schema's patterns are too costly together/,
     );
     assert.match(
       failure("deep"),
