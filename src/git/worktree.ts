@@ -125,7 +125,16 @@ export class WorktreeIsolation {
     const dir = join(scratch, basename(repo.top) || "repo");
     const reason = lockReason(this.options.runId);
     await this.#serial(() => addWorktree(repo.top, dir, branch, base.commit, reason));
-    await git(["reset", "--hard", "--quiet"], { cwd: dir });
+    try {
+      await git(["reset", "--hard", "--quiet"], { cwd: dir });
+    } catch (e) {
+      // A checkout that failed (disk full, too many open files) leaves no registration or branch.
+      await this.#serial(async () => {
+        await removeWorktree(repo.top, dir).catch(() => {});
+        await git(["branch", "-D", branch], { cwd: repo.top, okCodes: [1] }).catch(() => {});
+      });
+      throw e;
+    }
     let closed: Promise<WorktreeResult> | undefined;
     const save = async () => {
       const message = `odw: ${plainLine(node.label, 72)}\n\n${trailers}`;

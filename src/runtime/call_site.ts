@@ -50,17 +50,24 @@ export function makeCallSite(): () => { line: number; column: number } | undefin
       if (d) defineOwn(StackError, name, d);
       else delete (StackError as unknown as Record<string, unknown>)[name];
     };
+    let stack: unknown;
     try {
       defineOwn(StackError, "prepareStackTrace", own(structured));
       defineOwn(StackError, "stackTraceLimit", own(50));
       const holder: { stack?: unknown } = {};
       captureStack(holder);
-      const stack = holder.stack;
-      restore("prepareStackTrace", saved[0]);
-      restore("stackTraceLimit", saved[1]);
-      return isArray(stack) ? stack : null;
+      stack = holder.stack;
     } catch { /* a script that froze Error keeps its call sites to itself */ }
-    return null;
+    // Put back whatever was there, also when setting the limit failed after the hook was set (no
+    // iteration here: a script may have replaced the array iterator).
+    const putBack = (name: string, descriptor: PropertyDescriptor | undefined) => {
+      try {
+        restore(name, descriptor);
+      } catch { /* frozen meanwhile: nothing of ours is left to undo */ }
+    };
+    putBack("prepareStackTrace", saved[0]);
+    putBack("stackTraceLimit", saved[1]);
+    return isArray(stack) ? stack : null;
   };
   const sample = frames();
   const proto = sample && sample.length > 0 ? getPrototypeOf(sample[0]) as Record<string, unknown> : null;

@@ -84,6 +84,18 @@ return { calls, hooksKept, answered: [a, b, c].every((v) => typeof v === "string
   assert.equal(sites.get("frozen"), "none");
 });
 
+Deno.test("call sites: a non-configurable stackTraceLimit leaves the script's own stack traces as they were", async () => {
+  const source = `${META}
+Object.defineProperty(Error, "stackTraceLimit", { value: 10, writable: true, configurable: false });
+await agent("limit pinned", { label: "pinned" });
+const stack = new Error("mine").stack;
+return { text: typeof stack === "string" && stack.startsWith("Error: mine"), hook: Error.prepareStackTrace };
+`;
+  const { sites, result } = await runtimeSites(source);
+  assert.deepEqual(result, { text: true });
+  assert.equal(sites.get("pinned"), "none", "the limit could not be set: the site is not read");
+});
+
 Deno.test("call sites: a frame is located by where it runs, not by names or source URLs a script chooses", async () => {
   const source = `${META}
 const named = { ["x (eval at compile (odw-runtime.js), <anonymous>:90:90)"]: () => agent("n", { label: "named" }) };

@@ -2,7 +2,8 @@
  * When git cannot do its part, the node fails with one clear line and nothing is left behind: a
  * worktree that cannot be made (its branch name blocked) fails the node before any try, with no
  * temporary directory left; changes that cannot be saved (the agent broke the worktree's `.git`) fail
- * the node naming its branch and the kept worktree directory. Also: a branch name already taken gets a
+ * the node naming its branch and the kept worktree directory; a checkout that fails in the new
+ * worktree leaves nothing registered. Also: a branch name already taken gets a
  * suffix instead of failing.
  *
  * @module
@@ -43,6 +44,27 @@ Deno.test("a worktree that cannot be made fails the node before any try; no temp
       assert.ok(!result.error?.message.includes("\n"));
       assert.deepEqual(left, []);
       assert.equal(result.worktree, undefined);
+    } finally {
+      await Deno.remove(tempRoot, { recursive: true });
+    }
+  });
+});
+
+Deno.test("a checkout that fails in the new worktree leaves no registration, branch or directory", async () => {
+  await withRepo(async (repo) => {
+    // A filter whose smudge step fails: the snapshot (clean) works, checking files out does not.
+    await repo.git("config", "filter.boom.clean", "cat");
+    await repo.git("config", "filter.boom.smudge", "false");
+    await repo.git("config", "filter.boom.required", "true");
+    await repo.commit({ ".gitattributes": "*.txt filter=boom\n", "a.txt": "a\n" });
+    const { result, tempRoot, left } = await runIsolated(repo, { default: { writeFiles: { "x.txt": "x" } } });
+    try {
+      assert.equal(result.status, "failed");
+      assert.equal(result.attempts, 0);
+      assert.match(result.error?.message ?? "", /^Cannot create agent worktree: git reset failed/);
+      assert.deepEqual(left, []);
+      assert.equal(await repo.git("branch", "--list", "odw/*"), "");
+      assert.equal((await repo.git("worktree", "list", "--porcelain")).match(/^worktree /gm)?.length, 1);
     } finally {
       await Deno.remove(tempRoot, { recursive: true });
     }
