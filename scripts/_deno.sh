@@ -34,11 +34,13 @@ export ODW_DENO_BIN
 
 # odw_bundle NAME ENTRY: sets ODW_BUNDLE to a code-split bundle of $ODW_ROOT/ENTRY (`deno bundle
 # --code-splitting`: a command loads only the chunks it needs), building it on first use and again when
-# a source is newer than the bundle. Builds live in $ODW_ROOT/dist/launch/NAME-<id>/ (never changed once
-# made: a running odw may still load chunks from its build) and NAME.current names the newest; builds
-# older than an hour are removed. While another launcher builds, or when bundling fails (e.g. a
-# read-only checkout), ODW_BUNDLE is empty and the caller runs the sources. ODW_FROM_SOURCE=1 skips
-# bundles.
+# a source is newer than the bundle. Builds live in $ODW_ROOT/dist/launch/NAME-<id>/ and NAME.current
+# names the newest. A build is never changed once made, and never removed while in use: a running odw
+# may load chunks from it at any time, so the launcher holds a shared flock(1) on the build's .stamp on
+# fd 9, which the program it execs inherits, and a later build removes an older one only when it can
+# lock it exclusively (without flock(1), only builds older than a week are removed). While another
+# launcher builds, or when bundling fails (e.g. a read-only checkout), ODW_BUNDLE is empty and the
+# caller runs the sources. ODW_FROM_SOURCE=1 skips bundles.
 odw_bundle() {
   local name=$1 entry=$2
   ODW_BUNDLE=""
@@ -50,7 +52,7 @@ odw_bundle() {
   if [ -n "$id" ] && [ -f "$current/.stamp" ] && [ -f "$current/$out" ] && [ -z "$(find \
     "$ODW_ROOT/src" "$ODW_ROOT/pandacode" "$ODW_ROOT/skills" "$ODW_ROOT/deno.json" "$ODW_ROOT/deno.lock" \
     "$ODW_ROOT/odw.d.ts" -newer "$current/.stamp" -print -quit 2>/dev/null)" ]; then
-    ODW_BUNDLE="$current/$out"
+    odw_hold_build "$current" "$out"
     return 0
   fi
   mkdir -p "$root" 2>/dev/null || return 0
@@ -65,11 +67,38 @@ odw_bundle() {
     --config "$ODW_ROOT/deno.json" --outdir "$tmp" "$ODW_ROOT/$entry" >"$tmp/.log" 2>&1 \
     && [ -f "$tmp/$out" ] && mv "$tmp" "$root/$id"; then
     echo "$id" >"$root/.$name.current.$$" && mv -f "$root/.$name.current.$$" "$root/$name.current"
-    find "$root" -maxdepth 1 -name "$name-*" ! -name "$id" -mmin +60 -exec rm -rf {} + 2>/dev/null || true
-    ODW_BUNDLE="$root/$id/$out"
+    odw_hold_build "$root/$id" "$out"
+    odw_remove_old_builds "$root" "$name" "$id"
   else
     rm -rf "$tmp"
   fi
   rmdir "$lock" 2>/dev/null || true
   return 0
+}
+
+# odw_hold_build DIR OUT: takes a shared lock on DIR/.stamp on fd 9 (inherited by what the launcher
+# execs, so the build stays while the program runs) and sets ODW_BUNDLE to DIR/OUT, or to nothing when
+# the build was removed meanwhile.
+odw_hold_build() {
+  if command -v flock >/dev/null 2>&1; then
+    exec 9<"$1/.stamp" 2>/dev/null && flock -s -w 10 9 2>/dev/null || return 0
+  fi
+  [ -f "$1/$2" ] && ODW_BUNDLE="$1/$2"
+  return 0
+}
+
+# odw_remove_old_builds ROOT NAME KEEP: removes NAME's builds other than KEEP that nothing runs from
+# (an exclusive flock on their .stamp succeeds) and that are more than ten minutes old (a launcher may
+# have just read the pointer to one); without flock(1), those more than a week old.
+odw_remove_old_builds() {
+  local dir
+  for dir in "$1/$2"-*; do
+    [ -d "$dir" ] && [ "${dir##*/}" != "$3" ] || continue
+    if command -v flock >/dev/null 2>&1; then
+      [ -n "$(find "$dir" -maxdepth 0 -mmin +10 2>/dev/null)" ] || continue
+      flock -x -n "$dir/.stamp" rm -rf "$dir" 2>/dev/null || true
+    else
+      find "$dir" -maxdepth 0 -mmin +10080 -exec rm -rf {} + 2>/dev/null || true
+    fi
+  done
 }

@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runBounded } from "../_support/processes.ts";
+import { withDeadline } from "../_support/deadline.ts";
 import { compileFailure } from "../../scripts/compile.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -80,6 +81,56 @@ Deno.test("scripts/odw builds its bundle on first use, runs hello from it with t
     } finally {
       await Deno.remove(work, { recursive: true });
     }
+  });
+});
+
+Deno.test("a build a running odw uses is kept when newer builds clean up; once it ends, it goes", async () => {
+  await withCheckoutCopy(async (checkout) => {
+    const launchDir = join(checkout, "dist", "launch");
+    const edit = async (version: string) => {
+      const path = join(checkout, "deno.json");
+      const config = JSON.parse(await Deno.readTextFile(path));
+      await Deno.writeTextFile(path, JSON.stringify({ ...config, version }, null, 2));
+      const run = await launch(checkout, "odw", ["--version"], checkout);
+      assert.match(run.stdout, new RegExp(version.replaceAll(".", "\\.")));
+      return (await currentBuild(checkout, "odw"))!;
+    };
+    const age = (build: string) =>
+      runBounded("touch", { args: ["-d", "2 hours ago", join(launchDir, build)], what: "touch" });
+    const builds = async () =>
+      [...Deno.readDirSync(launchDir)].map((e) => e.name).filter((n) => n.startsWith("odw-"));
+
+    const first = await edit("1.0.1");
+    // A long-running odw (the MCP server waits on its stdin) started from the first build.
+    const server = new Deno.Command(join(checkout, "scripts", "odw"), {
+      args: ["mcp"],
+      cwd: checkout,
+      stdin: "piped",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    try {
+      await withDeadline(
+        (async () => {
+          while (!(await Deno.readTextFile(`/proc/${server.pid}/cmdline`).catch(() => "")).includes(first)) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+        })(),
+        30_000,
+        "odw mcp running from the first build",
+      );
+      await age(first);
+      await edit("1.0.2");
+      assert.ok((await builds()).includes(first), "the build in use stays");
+    } finally {
+      await server.stdin.close();
+      await withDeadline(server.status, 30_000, "odw mcp to end").catch(() => server.kill("SIGKILL"));
+    }
+    await age(first);
+    const third = await edit("1.0.3");
+    const left = await builds();
+    assert.ok(!left.includes(first), `the build nothing uses any more is removed: ${left}`);
+    assert.ok(left.includes(third));
   });
 });
 
