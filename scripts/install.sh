@@ -37,6 +37,9 @@ for name in odw pandacode; do
     cp "$ODW_ROOT/dist/$name-$target" "$dest.tmp.$$" && mv -f "$dest.tmp.$$" "$dest"
     grep -qxF "$dest" "$manifest" 2>/dev/null || echo "$dest" >>"$manifest"
     echo "$dest: the compiled binary dist/$name-$target"
+    if [ "$name" = odw ] && ! command -v deno >/dev/null 2>&1; then
+      echo "note: the compiled odw runs its sandbox with Deno: export ODW_DENO=$ODW_DENO_BIN (or put deno on PATH)"
+    fi
   else
     printf '#!/usr/bin/env bash\n%s\nexec %q "$@"\n' "$marker" "$ODW_ROOT/scripts/$name" >"$dest.tmp.$$"
     chmod +x "$dest.tmp.$$" && mv -f "$dest.tmp.$$" "$dest"

@@ -16,6 +16,8 @@ import { dirname, resolve } from "node:path";
 import { CLI_INFO, inspectCli, providerRows, searchPath, versionOf } from "../backends/pandacode_prereqs.ts";
 import { configPath, loadConfig, type OdwConfig } from "../engine/config.ts";
 import { VERSION } from "../common/version.ts";
+import { isExecutableFile } from "../common/process.ts";
+import { sandboxDeno } from "../sandbox/deno_binary.ts";
 
 /** The Deno version odw is tested on (the launcher installs it). */
 export const TESTED_DENO = "2.9.6";
@@ -51,12 +53,28 @@ const problem = (name: string, detail: string, fix: string): DoctorCheck => ({
   fix,
 });
 
-function denoCheck(): DoctorCheck {
+/** The deno line: odw's own Deno, and for a compiled odw (`execPath` not `deno`) the sandbox's. */
+export function denoCheck(env: Record<string, string>, execPath: string = Deno.execPath()): DoctorCheck {
   const version = Deno.version.deno;
   if (!version.startsWith("2.")) {
     return problem("deno", version, `odw needs Deno 2.x; scripts/odw installs Deno ${TESTED_DENO} from npm`);
   }
-  return ok("deno", version === TESTED_DENO ? version : `${version} (odw is tested on ${TESTED_DENO})`);
+  const sandbox = sandboxDeno(execPath, env);
+  // A compiled odw starts each run's sandbox with another Deno: it must be there.
+  const found = sandbox.own
+    ? sandbox.command
+    : sandbox.command.includes("/")
+    ? (isExecutableFile(sandbox.command) ? sandbox.command : null)
+    : searchPath(sandbox.command, env);
+  if (found === null) {
+    return problem(
+      "deno",
+      `${version}, but no Deno for the sandbox (${sandbox.command})`,
+      "a compiled odw runs its sandbox with Deno 2.x: set ODW_DENO to a deno binary or put deno on PATH",
+    );
+  }
+  const tested = version === TESTED_DENO ? version : `${version} (odw is tested on ${TESTED_DENO})`;
+  return ok("deno", sandbox.own ? tested : `${tested}; sandbox: ${found}`);
 }
 
 async function gitCheck(env: Record<string, string>, deadlineMs: number): Promise<DoctorCheck> {
@@ -175,5 +193,5 @@ export async function doctorChecks(options: DoctorOptions): Promise<DoctorCheck[
     cliCheck("claude", env, deadline),
     runDirCheck(resolve(projectDir, options.runsDir)),
   ]);
-  return [denoCheck(), git, config, pandacode, codex, claude, keysCheck(env), runDir];
+  return [denoCheck(env), git, config, pandacode, codex, claude, keysCheck(env), runDir];
 }

@@ -20,6 +20,7 @@ import { makeRings } from "../runtime/ring.ts";
 import { workerSource as defaultWorkerSource } from "../runtime/worker_source.ts";
 import { sandboxMain, stdinPump } from "./bootstrap.ts";
 import { encodeFrame, makeFrameDecoder } from "./frames.ts";
+import { sandboxDeno } from "./deno_binary.ts";
 
 export { DEFAULT_MAX_MEMORY_MB } from "../common/size.ts";
 
@@ -80,13 +81,6 @@ function sandboxUrl(workerSource?: string): string {
   return url;
 }
 
-/** The deno binary: the one running odw, or (for a compiled odw) `ODW_DENO` or `deno` on PATH. */
-function denoBinary(): string {
-  const self = Deno.execPath();
-  if (/(^|[\\/])deno(\.exe)?$/.test(self)) return self;
-  return Deno.env.get("ODW_DENO") ?? "deno";
-}
-
 /** The environment the sandbox gets: only what Deno itself needs to find its cache. */
 function sandboxEnv(): Record<string, string> {
   const env: Record<string, string> = { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DENO_NO_PROMPT: "1" };
@@ -113,7 +107,7 @@ export class SandboxProcess {
 
   private constructor(options: SandboxOptions) {
     this.maxMemoryMb = options.maxMemoryMb;
-    this.#child = new Deno.Command(denoBinary(), {
+    this.#child = new Deno.Command(sandboxDeno().command, {
       args: [
         "run",
         "--quiet",

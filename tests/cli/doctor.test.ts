@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { doctorChecks } from "../../src/cli/doctor_checks.ts";
+import { denoCheck, doctorChecks } from "../../src/cli/doctor_checks.ts";
 import { bounded, DEADLINES } from "../_support/deadline.ts";
 import { odwDenoArgs, withProject } from "../_support/odw.ts";
 import { runBounded } from "../_support/processes.ts";
@@ -152,4 +152,21 @@ Deno.test("a --version that hangs is stopped at the short deadline; one that fai
     assert.equal(codex.ok, false);
     assert.match(codex.detail, /^PANDACODE_CODEX_BIN=.*nothing-here is not an executable file$/);
   });
+});
+
+Deno.test("a compiled odw needs a Deno for its sandbox: doctor names it, or says how to provide one", () => {
+  const compiled = "/opt/odw/odw-x86_64-unknown-linux-gnu";
+  const none = denoCheck({ PATH: "/nonexistent" }, compiled);
+  assert.equal(none.ok, false);
+  assert.match(none.detail, /no Deno for the sandbox \(deno\)/);
+  assert.match(none.fix ?? "", /set ODW_DENO to a deno binary or put deno on PATH/);
+  const missing = denoCheck({ PATH: "/nonexistent", ODW_DENO: "/nonexistent/deno" }, compiled);
+  assert.equal(missing.ok, false);
+  const given = denoCheck({ PATH: "/nonexistent", ODW_DENO: Deno.execPath() }, compiled);
+  assert.equal(given.ok, true, given.detail);
+  assert.ok(given.detail.endsWith(`sandbox: ${Deno.execPath()}`), given.detail);
+  const onPath = denoCheck({ PATH: join(Deno.execPath(), "..") }, compiled);
+  assert.equal(onPath.ok, true, onPath.detail);
+  // odw on deno itself runs its sandbox with that same binary.
+  assert.equal(denoCheck({ PATH: "/nonexistent" }).ok, true);
 });
