@@ -7,8 +7,9 @@
  * are read through `workflow_file.ts` (regular files inside the project, size capped) and checked
  * statically only; nothing runs. Precedence when a command gets an argument: an existing path always
  * wins; an argument ending in `.js` is a path; otherwise an argument that is a valid name (letters,
- * digits, `_`, `.`, `-`, not starting with `.`) is looked up, `.odw/workflows` before
- * `.claude/workflows` (a note says when both have it); an unknown name is one error line with the
+ * digits, `_`, `.`, `-`, not starting with `.`) is looked up by the rule `workflow(name)` follows
+ * (`engine/named_workflows.ts`): `.odw/workflows` before `.claude/workflows`, and a file counts only
+ * when its meta reads (a note says when both have it); an unknown name is one error line with the
  * close names.
  *
  * @example
@@ -22,6 +23,7 @@ import { join, resolve } from "node:path";
 import { distance } from "fastest-levenshtein";
 import { UsageError } from "../common/cli_kit.ts";
 import { readWorkflowFile, WORKFLOW_DIRS } from "../engine/workflow_file.ts";
+import { isWorkflowName, isWorkflowSource } from "../engine/named_workflows.ts";
 import { checkScript, type WorkflowMeta } from "../script/analyze.ts";
 
 /** One workflow file found in a workflow directory. */
@@ -36,11 +38,6 @@ export interface NamedWorkflow {
   problem?: string;
   /** Set when a file of the same name in an earlier directory is the one that runs. */
   shadowedBy?: string;
-}
-
-/** True when `name` can be looked up as a named workflow (as `workflow(name)` requires). */
-export function isWorkflowName(name: string): boolean {
-  return /^[\w.-]+$/.test(name) && !name.startsWith(".");
 }
 
 /** The `.js` file names (without `.js`) in each workflow directory, in lookup order. */
@@ -60,18 +57,24 @@ async function workflowFileNames(projectDir: string): Promise<{ dir: string; nam
   return found;
 }
 
+/** What one workflow file holds; `counts` when `workflow(name)` would take it (its meta reads). */
+interface Inspected extends Pick<NamedWorkflow, "meta" | "problem"> {
+  counts: boolean;
+}
+
 /** Reads and checks one workflow file; never throws for a bad file. */
-async function inspect(projectDir: string, file: string): Promise<Pick<NamedWorkflow, "meta" | "problem">> {
+async function inspect(projectDir: string, file: string): Promise<Inspected> {
   let text: string;
   try {
     const read = await readWorkflowFile(file, projectDir);
-    if (read === undefined) return { problem: "the file is gone (a broken link?)" };
+    if (read === undefined) return { problem: "the file is gone (a broken link?)", counts: false };
     text = read.text;
   } catch (e) {
-    return { problem: (e as Error).message.split("\n")[0] };
+    return { problem: (e as Error).message.split("\n")[0], counts: false };
   }
   const checked = checkScript(text);
-  return checked.ok ? { meta: checked.meta } : { problem: checked.error.split("\n")[0] };
+  const counts = isWorkflowSource(text);
+  return checked.ok ? { meta: checked.meta, counts } : { problem: checked.error.split("\n")[0], counts };
 }
 
 /**
@@ -84,13 +87,14 @@ export async function listNamedWorkflows(projectDir: string): Promise<NamedWorkf
   for (const { dir, names } of await workflowFileNames(projectDir)) {
     for (const name of names) {
       const file = `${dir}/${name}.js`;
-      const row: NamedWorkflow = { name, file, ...await inspect(projectDir, file) };
+      const { counts, ...found } = await inspect(projectDir, file);
+      const row: NamedWorkflow = { name, file, ...found };
       if (!isWorkflowName(name)) {
         row.problem ??= "this file name cannot be run by name (use letters, digits, _ . -)";
       } else if (first.has(name)) {
         row.shadowedBy = first.get(name);
-      } else {
-        first.set(name, file);
+      } else if (counts) {
+        first.set(name, file); // a file whose meta does not read shadows nothing: workflow(name) skips it
       }
       rows.push(row);
     }
@@ -145,12 +149,15 @@ export async function resolveScriptArgument(arg: string, projectDir: string): Pr
   }
   const holders = dirs.filter(({ names }) => names.includes(arg)).map(({ dir }) => `${dir}/${arg}.js`);
   if (holders.length > 0) {
-    const note = holders.length > 1
-      ? `odw: "${arg}" is in both ${holders.join(" and ")}; running ${
-        holders[0]
-      } (as workflow("${arg}") would)`
+    // As workflow(name) picks: the first whose meta reads; when none does, the first (to show why).
+    const workflows = [];
+    for (const holder of holders) if ((await inspect(projectDir, holder)).counts) workflows.push(holder);
+    const chosen = workflows[0] ?? holders[0];
+    const others = holders.filter((holder) => holder !== chosen);
+    const note = others.length > 0
+      ? `odw: "${arg}" is in both ${holders.join(" and ")}; running ${chosen} (as workflow("${arg}") would)`
       : undefined;
-    return { path: holders[0], note };
+    return { path: chosen, note };
   }
   const all = dirs.flatMap(({ names }) => names).filter(isWorkflowName);
   const close = closeNames(arg, all);

@@ -146,6 +146,28 @@ Deno.test("odw exec/check <name>: a path first, .odw/workflows before .claude/wo
   });
 });
 
+Deno.test("a broken .odw/workflows file does not hide a good .claude/workflows one: exec, list and workflow() agree", async () => {
+  await withProject(async (project) => {
+    await project.write(".odw/workflows/triage.js", "return 'no meta';\n");
+    await project.write(".claude/workflows/triage.js", workflowSource("return 'claude';", "triage"));
+    await project.write("parent.js", workflowSource('return await workflow("triage");', "parent"));
+    const [byName, viaChild, listed] = await Promise.all([
+      project.odw(["exec", "triage", "--json"]),
+      project.odw(["exec", "parent.js", "--json", "--quiet"]),
+      project.odw(["list", "--json"]),
+    ]);
+    assert.equal(byName.code, 0, byName.stderr);
+    assert.equal(byName.json?.result, "claude");
+    assert.match(byName.stderr, /running \.claude\/workflows\/triage\.js \(as workflow\("triage"\) would\)/);
+    assert.equal(viaChild.json?.result, "claude", viaChild.stderr);
+    const rows = JSON.parse(listed.stdout) as Array<{ file: string; problem?: string; shadowedBy?: string }>;
+    const odwRow = rows.find((row) => row.file === ".odw/workflows/triage.js");
+    const claudeRow = rows.find((row) => row.file === ".claude/workflows/triage.js");
+    assert.ok(odwRow?.problem, "the broken file is listed with its problem");
+    assert.equal(claudeRow?.shadowedBy, undefined, "the good file is not marked shadowed");
+  });
+});
+
 Deno.test("odw resume --script <name> runs the named workflow against the earlier run", async () => {
   await withProject(async (project) => {
     await project.write("first.js", workflowSource('return await agent("same prompt");', "first"));
