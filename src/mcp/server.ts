@@ -46,7 +46,11 @@ export interface ServerPlace {
 }
 
 const RUN_INPUT = {
-  script: z.string().max(MAX_WORKFLOW_SCRIPT_BYTES).optional().describe(
+  // Characters first (cheap), then the bytes the cap is about: a character may take up to 3 of them.
+  script: z.string().max(MAX_WORKFLOW_SCRIPT_BYTES).refine(
+    (text) => new TextEncoder().encode(text).length <= MAX_WORKFLOW_SCRIPT_BYTES,
+    { message: `the script is over ${MAX_WORKFLOW_SCRIPT_BYTES} bytes (UTF-8)` },
+  ).optional().describe(
     "The workflow script's text (JavaScript; first statement `export const meta = { name, description }`). Give this or `name`.",
   ),
   name: z.string().max(255).optional().describe(

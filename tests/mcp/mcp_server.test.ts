@@ -176,6 +176,8 @@ Deno.test("odw mcp: hostile input is a one-line tool error and the server answer
       [{ script: HELLO, scenario: { rules: 5 } }, /^invalid mock scenario <inline>: /],
       [{ script: HELLO, backend: "pandacode", scenario: {} }, /^a scenario needs the mock backend$/],
       [{ script: HELLO, runtime: "gpt" }, /Input validation error/],
+      // 600 000 characters, 1.2 MB of UTF-8: the cap counts bytes.
+      [{ script: `${HELLO}\n// ${"é".repeat(600_000)}` }, /over 1048576 bytes \(UTF-8\)/],
     ];
     for (const [args, message] of cases) {
       const answer = await call("run_workflow", args);
