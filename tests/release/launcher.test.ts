@@ -97,7 +97,7 @@ Deno.test("a build a running odw uses is kept when newer builds clean up; once i
     };
     const age = (build: string) =>
       runBounded("touch", { args: ["-d", "2 hours ago", join(launchDir, build)], what: "touch" });
-    const builds = async () =>
+    const builds = () =>
       [...Deno.readDirSync(launchDir)].map((e) => e.name).filter((n) => n.startsWith("odw-"));
 
     const first = await edit("1.0.1");
@@ -121,14 +121,14 @@ Deno.test("a build a running odw uses is kept when newer builds clean up; once i
       );
       await age(first);
       await edit("1.0.2");
-      assert.ok((await builds()).includes(first), "the build in use stays");
+      assert.ok(builds().includes(first), "the build in use stays");
     } finally {
       await server.stdin.close();
       await withDeadline(server.status, 30_000, "odw mcp to end").catch(() => server.kill("SIGKILL"));
     }
     await age(first);
     const third = await edit("1.0.3");
-    const left = await builds();
+    const left = builds();
     assert.ok(!left.includes(first), `the build nothing uses any more is removed: ${left}`);
     assert.ok(left.includes(third));
   });
