@@ -81,7 +81,8 @@ odw_bundle() {
 # the build was removed meanwhile.
 odw_hold_build() {
   if command -v flock >/dev/null 2>&1; then
-    exec 9<"$1/.stamp" 2>/dev/null && flock -s -w 10 9 2>/dev/null || return 0
+    # In braces: `exec` with a redirection of its own would keep stderr on /dev/null for good.
+    { exec 9<"$1/.stamp"; } 2>/dev/null && flock -s -w 10 9 2>/dev/null || return 0
   fi
   [ -f "$1/$2" ] && ODW_BUNDLE="$1/$2"
   return 0

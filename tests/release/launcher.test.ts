@@ -69,6 +69,9 @@ Deno.test("scripts/odw builds its bundle on first use, runs hello from it with t
       const again = await launch(checkout, "odw", ["--version"], work);
       assert.equal(again.code, 0, again.stderr);
       assert.equal(await currentBuild(checkout, "odw"), build, "an unchanged checkout reuses its bundle");
+      // The launcher passes stderr through (its own redirections stay its own).
+      const bad = await launch(checkout, "odw", ["nope"], work);
+      assert.deepEqual([bad.code, bad.stderr], [2, 'odw: unknown command "nope" (try odw --help)\n']);
 
       // The version lives in deno.json (src/common/version.ts imports it).
       const config = join(checkout, "deno.json");
