@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { loadEmbeddedAssetsWith } from "../report/assets_loader.ts";
-import { loadInitAssetsWith } from "./init_assets_loader.ts";
+import { REPORT_ASSETS } from "../report/assets_loader.ts";
+import { INIT_ASSETS } from "./init_assets_loader.ts";
 import { main } from "./main.ts";
 
-loadEmbeddedAssetsWith(() => import("../report/assets_embedded.ts"));
-loadInitAssetsWith(() => import("./init_assets_embedded.ts"));
+REPORT_ASSETS.loadWith(() => import("../report/assets_embedded.ts"));
+INIT_ASSETS.loadWith(() => import("./init_assets_embedded.ts"));
 Deno.exit(await main(Deno.args));

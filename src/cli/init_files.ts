@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { loadInitAssets } from "./init_assets_loader.ts";
+import { INIT_ASSETS } from "./init_assets_loader.ts";
 
 /** One file `odw init` writes. */
 export interface InitFile {
@@ -80,7 +80,7 @@ export const JSCONFIG_TEMPLATE = `${
 
 /** The files of `odw init`, in the order they are reported. */
 export async function initFiles(): Promise<InitFile[]> {
-  const embedded = await loadInitAssets();
+  const embedded = await INIT_ASSETS.load();
   const text = (s: string) => new TextEncoder().encode(s);
   return [
     { path: ".odw/config.json", content: text(CONFIG_TEMPLATE), what: "project settings (keys below)" },

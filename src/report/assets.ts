@@ -11,7 +11,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { loadEmbeddedAssets } from "./assets_loader.ts";
+import { REPORT_ASSETS } from "./assets_loader.ts";
 
 /** The assets as bytes, as `assets_embedded.ts` imports them. */
 export interface EmbeddedAssets {
@@ -42,7 +42,7 @@ export function useEmbeddedAssets(assets: EmbeddedAssets): void {
 
 /** The assets, decoded once per process. */
 export async function reportAssets(): Promise<ReportAssets> {
-  if (!embedded) await loadEmbeddedAssets();
+  if (!embedded) await REPORT_ASSETS.load();
   if (!embedded) throw new Error("the report's assets are not embedded in this build");
   if (!cached) {
     // A source-map comment would make an open devtools fetch the map: dropped.

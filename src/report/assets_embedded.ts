@@ -5,7 +5,7 @@
  * bytes pass through unchanged.
  *
  * JSR does not accept raw imports in a published module graph yet, so the published entry reaches this
- * module only through a dynamic import of a name held in a variable (see `assets_loader.ts`), and the bundle
+ * module only through a dynamic import of a name held in a variable (`assets_loader.ts`), and the bundle
  * and compile entry (`src/cli/bundle.ts`) through a literal dynamic import the bundler follows;
  * loading it hands the bytes to `assets.ts`.
  *
