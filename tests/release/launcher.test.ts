@@ -199,11 +199,13 @@ Deno.test("scripts/install.sh puts working odw and pandacode launchers in --pref
 });
 
 Deno.test("deno task compile: built, or one line per binary it cannot build; a bad target is one line, exit 2", async () => {
+  // Where the runtime can be downloaded, compiling both binaries takes minutes, not seconds.
   const compile = (args: string[]) =>
     runBounded(Deno.execPath(), {
       args: ["run", "-A", "scripts/compile.ts", ...args],
       cwd: ROOT,
       what: "compile",
+      deadlineMs: 600_000,
     });
   const bad = await compile(["--target", "pdp11"]);
   assert.equal(bad.code, 2);
