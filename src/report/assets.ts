@@ -12,6 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { REPORT_ASSETS } from "./assets_loader.ts";
+import { type PreparedAssets, readPreparedAssets, writePreparedAssets } from "./assets_cache.ts";
 
 /** The assets as bytes, as `assets_embedded.ts` imports them. */
 export interface EmbeddedAssets {
@@ -32,36 +33,101 @@ export interface ReportAssets {
   style: string;
 }
 
+/** A script ready to inline: its UTF-8 bytes and the CSP source naming them. */
+export interface InlineScript {
+  bytes: Uint8Array;
+  hash: string;
+}
+
+/** The assets ready to inline, as bytes (a report is written without decoding 3 MB of text). */
+export interface InlineAssets {
+  purify: InlineScript;
+  marked: InlineScript;
+  mermaid: InlineScript;
+  /** The page's own scripts, in load order. */
+  page: InlineScript[];
+  style: Uint8Array;
+}
+
 let embedded: EmbeddedAssets | undefined;
-let cached: ReportAssets | undefined;
+let inline: Promise<InlineAssets> | undefined;
 
 /** Called by `assets_embedded.ts` when it loads. */
 export function useEmbeddedAssets(assets: EmbeddedAssets): void {
   embedded = assets;
 }
 
-/** The assets, decoded once per process. */
+/** The embedded assets decoded to text and checked (see {@link assetProblem}). */
 export async function reportAssets(): Promise<ReportAssets> {
   if (!embedded) await REPORT_ASSETS.load();
   if (!embedded) throw new Error("the report's assets are not embedded in this build");
-  if (!cached) {
-    // A source-map comment would make an open devtools fetch the map: dropped.
-    const text = (bytes: Uint8Array) =>
-      new TextDecoder().decode(bytes).replace(/^\/\/# sourceMappingURL=\S*\s*$/gm, "");
-    cached = {
-      mermaid: text(embedded.mermaid),
-      marked: classicScript(text(embedded.marked), "marked"),
-      purify: text(embedded.purify),
-      page: embedded.page.map(text),
-      style: text(embedded.style),
-    };
-    const problem = assetProblem(cached);
-    if (problem) {
-      cached = undefined;
-      throw new Error(problem);
-    }
+  // A source-map comment would make an open devtools fetch the map: dropped.
+  const text = (bytes: Uint8Array) =>
+    new TextDecoder().decode(bytes).replace(/^\/\/# sourceMappingURL=\S*\s*$/gm, "");
+  const assets = {
+    mermaid: text(embedded.mermaid),
+    marked: classicScript(text(embedded.marked), "marked"),
+    purify: text(embedded.purify),
+    page: embedded.page.map(text),
+    style: text(embedded.style),
+  };
+  const problem = assetProblem(assets);
+  if (problem) throw new Error(problem);
+  return assets;
+}
+
+/**
+ * The assets ready to inline, once per process: read from the bundle's cache of them when there is
+ * one (`assets_cache.ts`), else decoded, checked, hashed and cached.
+ */
+export function inlineAssets(): Promise<InlineAssets> {
+  inline ??= prepareInline();
+  inline.catch(() => (inline = undefined));
+  return inline;
+}
+
+/** The cache's part names of the scripts (the page's as `page0`, `page1`, …). */
+const SCRIPT_PARTS = ["purify", "marked", "mermaid"] as const;
+
+async function prepareInline(): Promise<InlineAssets> {
+  const cached = await readPreparedAssets();
+  const fromCache = cached && inlineOfParts(cached);
+  if (fromCache) return fromCache;
+  const assets = await reportAssets();
+  const encoder = new TextEncoder();
+  const script = (text: string): InlineScript => ({ bytes: encoder.encode(text), hash: cspHash(text) });
+  const prepared: InlineAssets = {
+    purify: script(assets.purify),
+    marked: script(assets.marked),
+    mermaid: script(assets.mermaid),
+    page: assets.page.map(script),
+    style: encoder.encode(assets.style),
+  };
+  const scripts: [string, InlineScript][] = [
+    ...SCRIPT_PARTS.map((name) => [name, prepared[name]] as [string, InlineScript]),
+    ...prepared.page.map((part, i) => [`page${i}`, part] as [string, InlineScript]),
+  ];
+  await writePreparedAssets({
+    parts: {
+      ...Object.fromEntries(scripts.map(([name, part]) => [name, part.bytes])),
+      style: prepared.style,
+    },
+    hashes: Object.fromEntries(scripts.map(([name, part]) => [name, part.hash])),
+  });
+  return prepared;
+}
+
+/** The assets from the cache's parts, or undefined when one is missing. */
+function inlineOfParts({ parts, hashes }: PreparedAssets): InlineAssets | undefined {
+  const script = (name: string): InlineScript | undefined =>
+    parts[name] && typeof hashes[name] === "string" ? { bytes: parts[name], hash: hashes[name] } : undefined;
+  const pageNames = Object.keys(parts).filter((name) => /^page\d+$/.test(name));
+  const page = pageNames.map((_, i) => script(`page${i}`));
+  const [purify, marked, mermaid] = SCRIPT_PARTS.map(script);
+  if (!purify || !marked || !mermaid || !parts.style || page.length === 0 || !page.every(Boolean)) {
+    return undefined;
   }
-  return cached;
+  return { purify, marked, mermaid, page: page as InlineScript[], style: parts.style };
 }
 
 /** Why these assets cannot be inlined: a tag that would end (or stretch) the element holding it. */
@@ -82,14 +148,11 @@ export function assetProblem(assets: ReportAssets): string | undefined {
 }
 
 /**
- * Decodes the assets and hashes their scripts ahead of the first report, so a run can do it while it
- * waits on its sandbox instead of after its end. Never rejects (writing the report says what failed).
+ * Prepares the assets ahead of the first report, so a run can do it while it waits on its sandbox
+ * instead of after its end. Never rejects (writing the report says what failed).
  */
 export async function warmReportAssets(): Promise<void> {
-  try {
-    const assets = await reportAssets();
-    for (const script of [assets.purify, assets.marked, assets.mermaid, ...assets.page]) cspHash(script);
-  } catch { /* the report's own write reports it */ }
+  await inlineAssets().catch(() => {});
 }
 
 /**
@@ -119,14 +182,7 @@ export function classicScript(moduleText: string, global: string): string {
   } };\n})();`;
 }
 
-/** Hashes of the large scripts (the embedded assets), computed once per process. */
-const hashes = new Map<string, string>();
-
-/** The CSP source for an inline script or style: `'sha256-…'` (remembered for texts over 64 KiB). */
+/** The CSP source for an inline script or style: `'sha256-…'`. */
 export function cspHash(text: string): string {
-  const known = hashes.get(text);
-  if (known) return known;
-  const hash = `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
-  if (text.length > 65_536) hashes.set(text, hash);
-  return hash;
+  return `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
 }

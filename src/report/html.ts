@@ -8,11 +8,11 @@
  * @example
  * ```ts
  * const html = await reportHtml({ sites: { "": callSites }, events });
- * await Deno.writeTextFile(".odw/runs/x/report.html", html);
+ * await Deno.writeFile(".odw/runs/x/report.html", html);
  * ```
  * @module
  */
-import { cspHash, reportAssets } from "./assets.ts";
+import { cspHash, inlineAssets } from "./assets.ts";
 import { GRAPH_FUNCTIONS } from "./graph.ts";
 import { MODEL_FUNCTIONS, type ReportInput } from "./model.ts";
 
@@ -42,15 +42,18 @@ function modelSource(): string {
   return modelScript;
 }
 
-/** The whole page for `input` (a finished run's report, or the live view's shell). */
-export async function reportHtml(input: ReportInput): Promise<string> {
-  const assets = await reportAssets();
-  // The embedded assets were checked for tags that would end their elements as they were decoded.
-  const scripts = [assets.purify, assets.marked, assets.mermaid, modelSource(), ...assets.page];
-  if (/<\/?script/i.test(scripts[3])) throw new Error("the report's model script contains a script tag");
+/** The whole page for `input` (a finished run's report, or the live view's shell), as UTF-8 bytes. */
+export async function reportHtml(input: ReportInput): Promise<Uint8Array<ArrayBuffer>> {
+  const assets = await inlineAssets();
+  // The embedded assets were checked for tags that would end their elements as they were prepared.
+  const model = modelSource();
+  if (/<\/?script/i.test(model)) throw new Error("the report's model script contains a script tag");
+  const scripts = [assets.purify, assets.marked, assets.mermaid, model, ...assets.page];
   const policy = [
     "default-src 'none'",
-    `script-src ${scripts.map(cspHash).join(" ")}`,
+    `script-src ${
+      scripts.map((script) => typeof script === "string" ? cspHash(script) : script.hash).join(" ")
+    }`,
     // mermaid writes <style> into its SVG and style attributes on its nodes.
     "style-src 'unsafe-inline'",
     "img-src data:",
@@ -62,23 +65,37 @@ export async function reportHtml(input: ReportInput): Promise<string> {
   const name = String(
     (input.events.find((e) => e.type === "run.started") as { name?: string } | undefined)?.name ?? "",
   );
-  return [
-    "<!doctype html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(policy)}">`,
-    '<meta name="referrer" content="no-referrer">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(`odw report${name ? ` \u2014 ${name}` : ""}`)}</title>`,
-    `<style>${assets.style}</style>`,
-    "</head>",
-    "<body>",
-    "<noscript>This report needs JavaScript (its own inline scripts only; nothing is fetched).</noscript>",
-    `<script type="application/json" id="odw-data">${scriptSafeJson(input)}</script>`,
-    ...scripts.map((text) => `<script>${text}</script>`),
-    "</body>",
-    "</html>",
-    "",
-  ].join("\n");
+  const encoder = new TextEncoder();
+  const text = (...lines: string[]) => encoder.encode(lines.join("\n"));
+  const chunks = [
+    text(
+      "<!doctype html>",
+      '<html lang="en">',
+      "<head>",
+      '<meta charset="utf-8">',
+      `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(policy)}">`,
+      '<meta name="referrer" content="no-referrer">',
+      '<meta name="viewport" content="width=device-width, initial-scale=1">',
+      `<title>${escapeHtml(`odw report${name ? ` \u2014 ${name}` : ""}`)}</title>`,
+      "<style>",
+    ),
+    assets.style,
+    text(
+      "</style>",
+      "</head>",
+      "<body>",
+      "<noscript>This report needs JavaScript (its own inline scripts only; nothing is fetched).</noscript>",
+      `<script type="application/json" id="odw-data">${scriptSafeJson(input)}</script>`,
+      "",
+    ),
+    ...scripts.flatMap((script) => [
+      text("<script>"),
+      typeof script === "string" ? text(script) : script.bytes,
+      text("</script>\n"),
+    ]),
+    text("</body>", "</html>", ""),
+  ];
+  const page = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+  chunks.reduce((at, chunk) => (page.set(chunk, at), at + chunk.length), 0);
+  return page;
 }

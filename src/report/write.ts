@@ -41,7 +41,7 @@ export async function reportInput(runDir: string): Promise<ReportInput> {
 export async function writeRunReport(runDir: string, out = join(runDir, REPORT_FILE)): Promise<string> {
   const html = await reportHtml(await reportInput(runDir));
   const tmp = `${out}.tmp`;
-  await Deno.writeTextFile(tmp, html);
+  await Deno.writeFile(tmp, html);
   await Deno.rename(tmp, out);
   return out;
 }
