@@ -34,6 +34,18 @@ export async function loadJsonSchemaSupport(): Promise<void> {
 }
 
 /**
+ * Loads ajv and re2js and compiles ajv's meta-schema for the coercing checks an engine makes, ahead of
+ * the first schema: for a run to call while it waits on its sandbox (about 15 ms it then saves).
+ * Never rejects (the first real schema check reports what failed).
+ */
+export async function warmJsonSchemaSupport(): Promise<void> {
+  try {
+    await loadJsonSchemaSupport();
+    ajv(true).validateSchema({});
+  } catch { /* reported by the first real use */ }
+}
+
+/**
  * Compile time one schema's patterns may take together (RE2 compiles in time linear in the pattern's
  * expanded size, up to about a second for the largest pattern it accepts, e.g. `a{1000}` written
  * 1000 times); past it the schema is refused. Ordinary patterns compile in microseconds.

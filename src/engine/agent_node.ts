@@ -44,8 +44,10 @@ export interface NodeContext {
   keys: NodeKeys;
   /** Aborted when the run ends or is cancelled. */
   signal: AbortSignal;
-  /** Journals an event; resolves once it is on disk (when the journal can tell). */
-  emit(event: RunEvent): Promise<void> | void;
+  /** Journals an event. */
+  emit(event: RunEvent): void;
+  /** Resolves once every event emitted so far is on disk (synced now, not with the next group). */
+  synced(): Promise<void>;
   /** Hold a node's value back until its `node.finished` line is on disk (see `Backend.hasEffects`). */
   durableReplies: boolean;
   log(message: string): void;
@@ -72,7 +74,8 @@ function telemetrySafeError(message: string): Error {
 async function schemaRefusal(schema: unknown): Promise<string | null> {
   await loadJsonSchemaSupport();
   try {
-    compileSchema(schema as Record<string, unknown>);
+    // Compiled as the node's output check compiles it (coercing), so that check finds it cached.
+    compileSchema(schema as Record<string, unknown>, { coerce: true });
   } catch (e) {
     if (e instanceof InvalidSchemaError) {
       return `agent({schema}) received an invalid JSON Schema: ${e.dataText}`;
@@ -240,7 +243,7 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
   // worktree's branch) survives into the journal and a later resume of this run. The value reaches
   // the script only once its line is on disk when nodes have effects in the world: nothing downstream
   // of a node outlives its record. (The journal is ordered, so a later line on disk implies this one.)
-  const written = ctx.emit({
+  ctx.emit({
     type: "node.finished",
     ts: nowIso(),
     key: spec.key,
@@ -252,7 +255,7 @@ export async function runAgentNode(ctx: NodeContext, req: AgentRequestMessage): 
     provider: result.provider !== undefined ? result.provider : routing.shown.provider,
     model: result.model !== undefined ? result.model : routing.shown.model,
   });
-  if (ctx.durableReplies) await written;
+  if (ctx.durableReplies) await ctx.synced();
   return result.value;
 }
 

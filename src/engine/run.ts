@@ -12,6 +12,7 @@
  * @module
  */
 import type { Usage } from "../common/contract.ts";
+import { warmJsonSchemaSupport } from "../common/json_schema.ts";
 import { clipLogLine } from "../protocol.ts";
 import { takeSandbox } from "../sandbox/prestart.ts";
 import { DEFAULT_MAX_MEMORY_MB } from "../sandbox/sandbox_process.ts";
@@ -97,6 +98,8 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     maxMemoryMb: opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
     workerSource: opts.workerSource,
   });
+  // A script that names schemas gets ajv ready while the sandbox boots.
+  if (/\bschema\b/.test(opts.body)) setTimeout(() => void warmJsonSchemaSupport(), 0);
   const { runId, runDir } = await createRunDir(opts.runsDir, opts.source);
   const journal = await Journal.open(`${runDir}/journal.jsonl`);
   const logs: string[] = [];
@@ -106,7 +109,6 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     journal.append(prompts.compact(event));
     ledger.onEvent(event);
     opts.onEvent?.(event);
-    return journal.synced();
   };
   const log = (raw: string) => {
     const message = clipLogLine(raw);
@@ -114,7 +116,12 @@ export async function executeRun(opts: RunOptions): Promise<RunOutcome> {
     emit({ type: "log", ts: nowIso(), message });
   };
   const nodes = new AbortController();
-  const runNodes = setUpNodes({ ...opts, runId }, nodes.signal, emit, log);
+  const runNodes = setUpNodes(
+    { ...opts, runId },
+    nodes.signal,
+    { emit, synced: () => journal.synced() },
+    log,
+  );
   const { ctx } = runNodes;
   const budget = ctx.budget;
   emit({

@@ -58,7 +58,7 @@ export interface RunNodes {
 export function setUpNodes(
   opts: NodeOptions,
   signal: AbortSignal,
-  emit: (event: RunEvent) => Promise<void> | void,
+  journal: { emit(event: RunEvent): void; synced(): Promise<void> },
   log: (message: string) => void,
 ): RunNodes {
   const breaker = opts.breaker ?? new CircuitBreaker();
@@ -79,7 +79,8 @@ export function setUpNodes(
     totals: new RunTotals(),
     keys: new NodeKeys(),
     signal,
-    emit,
+    emit: journal.emit,
+    synced: journal.synced,
     durableReplies: opts.dispatcher !== undefined || opts.backend.hasEffects !== false,
     log,
     agentCount: 0,

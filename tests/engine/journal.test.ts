@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { NodeResult, NodeSpec } from "../../src/common/contract.ts";
 import { nowIso } from "../../src/engine/events.ts";
-import { Journal } from "../../src/engine/journal.ts";
+import { Journal, SYNC_DELAY_MS } from "../../src/engine/journal.ts";
+import { DEADLINES, waitUntil } from "../_support/deadline.ts";
 import { parseJournal } from "../../src/records/read.ts";
 import { withMeta } from "../_support/run_script.ts";
 import { withRunsProject } from "../_support/resume_run.ts";
@@ -69,4 +70,36 @@ return v;`),
     assert.equal(run.outcome.result, "v20");
     assert.deepEqual(seenOnDisk, Array(20).fill(true));
   });
+});
+
+Deno.test("journal: lines are written at once and synced in groups; synced() and close() sync at once", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "journal.jsonl");
+  try {
+    const journal = await Journal.open(path);
+    const onDisk = async () => parseJournal(await Deno.readTextFile(path)).events.length;
+    // 100 lines, each in a batch of its own (a macrotask apart), as sequential agents append them.
+    const started = performance.now();
+    for (let i = 0; i < 100; i++) {
+      journal.append({ type: "log", ts: nowIso(), message: `line ${i}` });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await waitUntil(async () => await onDisk() === 100, DEADLINES.process, "the lines to be written");
+    // Syncs come at most one per group delay, not one per line.
+    const delays = Math.ceil((performance.now() - started) / SYNC_DELAY_MS);
+    assert.ok(
+      journal.syncs <= delays + 1 && journal.syncs < 100,
+      `${journal.syncs} syncs in ${delays} delays`,
+    );
+    const before = journal.syncs;
+    journal.append({ type: "log", ts: nowIso(), message: "waited on" });
+    await journal.synced();
+    assert.equal(journal.syncs, before + 1, "synced() syncs at once");
+    journal.append({ type: "log", ts: nowIso(), message: "last" });
+    await journal.close();
+    assert.equal(journal.syncs, before + 2, "close() syncs what is left");
+    assert.equal(await onDisk(), 102);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
