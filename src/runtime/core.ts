@@ -6,10 +6,12 @@
  * The workflow script shares this realm, so the core is built before any script code runs, from
  * built-ins captured at that moment, and afterwards uses only those, own properties of null-prototype
  * objects and plain calls: no method lookup on a shared prototype, no iterator, spread or `await`, no
- * event. The channel is two shared-memory rings handed over in the Worker's first message (see
- * `ring.ts`); once they are in hand the core stops listening for messages, so no listener, port or
- * symbol-keyed state of the runtime's is there for a script to find, and a forged host message cannot
- * be delivered. Bodies are compiled only from host messages read off that channel.
+ * event. The host's messages arrive through a shared-memory ring handed over in the Worker's first
+ * message (see `ring.ts`); once it is in hand the core stops listening for messages, so no listener,
+ * port or symbol-keyed state of the runtime's is there for a script to find, and a forged host message
+ * cannot be delivered. Bodies are compiled only from host messages read off that ring. The core's own
+ * messages go out as frames on the sandbox process's stdout, through a writer made before any script
+ * code ran (`frame_writer.ts`).
  *
  * Self-contained (no imports at run time; types are erased): the host stringifies it into the worker
  * source.
@@ -27,6 +29,8 @@ export type Compiled = (...args: unknown[]) => Promise<unknown>;
 export interface CoreParts {
   /** The rings' ends, made before any script code ran. */
   rings: RingEnds;
+  /** Writes one message to the host (a frame on stdout), made before any script code ran. */
+  writeFrame: (text: string) => void;
   /** Host answers as the script receives them, made before any script code ran. */
   fromHost: HostValues;
   utf8Length: (text: string) => number;
@@ -63,7 +67,7 @@ export interface RuntimeCore {
   /** The error of a cap the host enforces, raised in the sandbox first (the host's words). */
   limitError(message: string): Error;
   /**
-   * Waits for the Worker's first message (the rings), takes the channel, cancels the events Deno would
+   * Waits for the Worker's first message (the host's ring), takes the channel, cancels the events Deno would
    * end the Worker for, runs `afterBoot` (the lockdown) and tells the host it is ready. Then `start`
    * goes to `onStart`, and every host message is followed by `afterMessage`.
    */
@@ -105,7 +109,7 @@ export function makeRuntimeCore(parts: CoreParts): RuntimeCore {
   const unlisten = uncurry(EventTarget.prototype.removeEventListener) as typeof listen;
   const waitAsync = Atomics.waitAsync;
   const notify = Atomics.notify;
-  const { rings, utf8Length } = parts;
+  const { rings, writeFrame, utf8Length } = parts;
   const { errorFromHost, valueFromHost } = parts.fromHost;
   const field = (o: unknown, key: string): unknown =>
     o !== null && typeof o === "object" && hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
@@ -355,10 +359,9 @@ export function makeRuntimeCore(parts: CoreParts): RuntimeCore {
         // The first message comes from the sandbox process before any script code exists.
         const data = (event as MessageEvent).data as {
           toWorker: SharedArrayBuffer;
-          fromWorker: SharedArrayBuffer;
           maxMessageBytes: number;
         };
-        sendText = rings.writer(data.fromWorker);
+        sendText = writeFrame;
         maxMessageBytes = data.maxMessageBytes;
         rings.reader(data.toWorker, onHostText, data.maxMessageBytes, () => {});
         // Rejections nothing handles and errors thrown by timer callbacks are ignored, as the built-in

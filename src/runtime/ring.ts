@@ -1,7 +1,8 @@
 /**
- * The private channel between the sandboxed Worker and its sandbox process: one ring of bytes per
- * direction over a SharedArrayBuffer, woken with `Atomics.waitAsync` / `Atomics.notify`. No event,
- * listener, port or global is involved, so nothing a workflow script can reach sees or feeds it.
+ * The private channel from the sandbox process into its Worker: a ring of bytes over a
+ * SharedArrayBuffer, woken with `Atomics.waitAsync` / `Atomics.notify`. No event, listener, port or
+ * global is involved, so nothing a workflow script can reach sees or feeds it. (The Worker's own
+ * messages go out as frames on stdout: `frame_writer.ts`.)
  *
  * Layout of a ring's buffer: `Int32[0]` counts the bytes written, `Int32[1]` the bytes read (both
  * modulo 2^32); from byte 8 on, the ring itself (a power of two of bytes). A message is a 4-byte
@@ -33,16 +34,12 @@ export interface RingEnds {
   /**
    * The reading end: calls `onText` with each message, in order, from a task of its own. A message
    * announcing more than `maxBytes` is not read: `onTooLong` is told its size and the reader stops.
-   * With `lingerMs`, after delivering messages the reader waits for the next one blocking (`Atomics.wait`, woken
-   * directly by the writer) for up to that long before it goes back to waiting on the event loop: for
-   * a thread whose event loop has nothing urgent to do (its other events wait that long at most).
    */
   reader(
     buffer: SharedArrayBuffer,
     onText: (text: string) => void,
     maxBytes: number,
     onTooLong: (bytes: number) => void,
-    lingerMs?: number,
   ): void;
 }
 
@@ -160,7 +157,6 @@ export function makeRings(): RingEnds {
     onText: (text: string) => void,
     maxBytes: number,
     onTooLong: (bytes: number) => void,
-    lingerMs = 0,
   ): void => {
     const head = new Int32(buffer, 0, 2);
     const ring = new Bytes(buffer, 8);
@@ -215,7 +211,6 @@ export function makeRings(): RingEnds {
             onText(text);
           } catch { /* the receiver's own failure; the channel goes on */ }
         }
-        if (count > 0 && lingerMs > 0 && waitSync(head, 0, written, lingerMs) !== "timed-out") continue;
         const wait = waitAsync(head, 0, written);
         if (wait.async) {
           then(wait.value, drain);

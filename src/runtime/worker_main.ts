@@ -30,6 +30,7 @@ export interface RuntimeParts {
   makeConsole: (log: (message: string) => void, install?: boolean) => Record<string, unknown>;
   makeValueHelpers: () => ValueHelpers;
   makeRings: () => RingEnds;
+  makeFrameWriter: (writeSync: (bytes: Uint8Array) => number) => (text: string) => void;
   makeHostValues: () => HostValues;
   makeCallSite: () => () => CallSiteRef | undefined;
   utf8Length: (text: string) => number;
@@ -39,8 +40,11 @@ export interface RuntimeParts {
 /** Starts the runtime: builds the core before anything else, then serves the script. */
 export function workerMain(parts: RuntimeParts): void {
   const values = parts.makeValueHelpers();
+  // The global Deno is gone once the lockdown ran; its stdout's write is bound here, before any script.
+  const stdout = Deno.stdout;
   const core = parts.makeRuntimeCore({
     rings: parts.makeRings(),
+    writeFrame: parts.makeFrameWriter(stdout.writeSync.bind(stdout)),
     fromHost: parts.makeHostValues(),
     utf8Length: parts.utf8Length,
   });

@@ -18,6 +18,7 @@ import { limitErrors } from "../common/limits.ts";
 import { lockdown } from "./lockdown.ts";
 import { makeHostValues } from "./host_values.ts";
 import { makeRings } from "./ring.ts";
+import { makeFrameWriter } from "./frame_writer.ts";
 import { makeValueHelpers } from "./values.ts";
 import { workerMain } from "./worker_main.ts";
 
@@ -34,6 +35,7 @@ export function workerSource(): string {
       makeConsole,
       makeValueHelpers,
       makeRings,
+      makeFrameWriter,
       makeHostValues,
       makeCallSite,
       utf8Length,

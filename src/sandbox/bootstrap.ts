@@ -1,12 +1,12 @@
 /**
  * The main module of the sandbox process (see `sandbox_process.ts`): a small relay that runs no script
  * code. It starts the permissionless Worker from the worker module's source (embedded with the relay,
- * so nothing has to arrive first), hands the Worker its two shared-memory rings, and from then on
- * copies messages from one ring out as frames on stdout, while a second thread of the relay's (the
- * stdin pump, also permissionless and running no script code) copies frames from stdin into the other
- * ring. Both wait blocking where they can (read(2), `Atomics.wait`), so a message crosses the process
- * without an event-loop hop. When the Worker dies of an uncaught error the relay says so in a
- * `sandbox.error` message; when stdin closes (odw is done or gone) it exits.
+ * so nothing has to arrive first) and a second thread of its own (the stdin pump, also permissionless
+ * and running no script code) that copies frames from stdin into a shared-memory ring the Worker
+ * reads, blocking in read(2) and `Atomics.wait`. The Worker writes its frames to stdout itself
+ * (`runtime/frame_writer.ts`), so a message crosses the process without a hop through another thread.
+ * When the Worker dies of an uncaught error the relay says so in a `sandbox.error` message; when stdin
+ * closes (odw is done or gone) it exits.
  *
  * Self-contained: odw sends it as source text (a `data:` URL), so a bundled single-file odw works too.
  *
@@ -56,12 +56,11 @@ export function sandboxMain(
     fail(String(event.message ?? "the workflow worker failed"));
   };
   const toWorkerRing = new SharedArrayBuffer(8 + ringBytes);
-  const fromWorkerRing = new SharedArrayBuffer(8 + ringBytes);
-  worker.postMessage({ toWorker: toWorkerRing, fromWorker: fromWorkerRing, maxMessageBytes });
   // stdin is read by a thread of its own, blocked in read(2), that writes straight into the Worker's
   // ring: a message from odw reaches the Worker without a hop through this thread's event loop. The
-  // Worker's messages wait until the pump runs: its memory must be in the process before odw, seeing
-  // `ready`, measures it for the data cap.
+  // Worker writes its messages to stdout itself. It gets its ring (and so says `ready`) once the pump
+  // runs: the pump's memory must be in the process before odw, seeing `ready`, measures it for the
+  // data cap.
   const pumpSource =
     `(${parts.stdinPump.toString()})(${parts.makeRings.toString()}, ${parts.makeFrameDecoder.toString()});`;
   const pump = new Worker(URL.createObjectURL(new Blob([pumpSource], { type: "text/javascript" })), {
@@ -69,33 +68,18 @@ export function sandboxMain(
     name: "odw-stdin",
     deno: { permissions: "none" },
   } as WorkerOptions);
-  let held: string[] | null = [];
   pump.onmessage = (event: MessageEvent) => {
-    if (event.data === true) {
-      const waiting = held ?? [];
-      held = null;
-      for (const text of waiting) send(text);
-    } else if (typeof event.data === "string") fail(event.data);
-    else Deno.exit(0); // stdin closed: odw is done or gone
+    if (event.data === true) worker.postMessage({ toWorker: toWorkerRing, maxMessageBytes });
+    else if (typeof event.data === "string") {
+      worker.terminate(); // it writes to stdout too: the error goes out alone
+      fail(event.data);
+    } else Deno.exit(0); // stdin closed: odw is done or gone
   };
   pump.onerror = (event: ErrorEvent) => {
     event.preventDefault();
     Deno.exit(0);
   };
   pump.postMessage({ ring: toWorkerRing, maxMessageBytes });
-  const rings = parts.makeRings();
-  rings.reader(
-    fromWorkerRing,
-    (text) => {
-      if (held) held.push(text);
-      else send(text);
-    },
-    maxMessageBytes,
-    (bytes) => {
-      fail(`the workflow worker sent a message of ${bytes} bytes, over the limit of ${maxMessageBytes}`);
-    },
-    5,
-  );
 }
 
 /**

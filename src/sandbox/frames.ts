@@ -80,7 +80,7 @@ export function makeFrameDecoder(
         if (headerBytes < 4) continue;
         headerBytes = 0;
         need = ((header[0] << 24) | (header[1] << 16) | (header[2] << 8) | header[3]) >>> 0;
-        if (need > maxBytes) return fail(`a message of ${need} bytes exceeds the limit of ${maxBytes} bytes`);
+        if (need > maxBytes) return fail(`a message of ${need} bytes, over the limit of ${maxBytes}`);
         got = 0;
       }
       const use = Math.min(need - got, chunk.length - at);

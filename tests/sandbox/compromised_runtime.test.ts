@@ -13,19 +13,25 @@ import { MockBackend } from "../../src/backends/mock.ts";
 import type { RunEvent } from "../../src/engine/events.ts";
 import { executeRun, type RunOutcome } from "../../src/engine/run.ts";
 import { makeRings } from "../../src/runtime/ring.ts";
+import { makeFrameWriter } from "../../src/runtime/frame_writer.ts";
 import { bounded } from "../_support/deadline.ts";
 
 /**
- * A worker module that takes the channel like odw's runtime, says `ready` unless told not to, and on
- * `start` runs `script` with `send(text)` (one raw message), `start`, `json(value)` and `on(fn)` (fn
- * gets every later host message).
+ * A worker module that takes the channel like odw's runtime (host messages from its ring, its own as
+ * frames on stdout), says `ready` unless told not to, and on `start` runs `script` with `send(text)`
+ * (one raw message), `start`, `json(value)` and `on(fn)` (fn gets every later host message).
  */
 function hostileRuntime(script: string, opts: { ready?: boolean } = {}): string {
-  const boot = function (rings: ReturnType<typeof makeRings>, body: string, ready: boolean) {
+  const boot = function (
+    rings: ReturnType<typeof makeRings>,
+    makeWriter: typeof makeFrameWriter,
+    body: string,
+    ready: boolean,
+  ) {
+    const send = makeWriter(Deno.stdout.writeSync.bind(Deno.stdout));
     const onBoot = (event: Event) => {
       removeEventListener("message", onBoot);
       const data = (event as MessageEvent).data;
-      const send = rings.writer(data.fromWorker);
       let later = (_m: unknown) => {};
       rings.reader(
         data.toWorker,
@@ -42,7 +48,7 @@ function hostileRuntime(script: string, opts: { ready?: boolean } = {}): string 
     };
     addEventListener("message", onBoot);
   };
-  return `(${boot})((${makeRings})(), ${JSON.stringify(script)}, ${opts.ready ?? true});`;
+  return `(${boot})((${makeRings})(), ${makeFrameWriter}, ${JSON.stringify(script)}, ${opts.ready ?? true});`;
 }
 
 interface HostileOutcome {
@@ -136,7 +142,7 @@ const MALFORMED: Array<[string, string, RegExp]> = [
   [
     "a message over 64 MiB",
     `send(json({ type: "log", message: "x".repeat(65 * 1024 * 1024) }))`,
-    /^Error: the workflow worker sent a message of \d+ bytes, over the limit of 67108864$/,
+    /^ProtocolError: the sandbox sent a message of \d+ bytes, over the limit of 67108864$/,
   ],
 ];
 

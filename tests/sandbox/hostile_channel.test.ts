@@ -29,3 +29,14 @@ for (const script of ["channel_listeners.js", "channel_intrinsics.js"]) {
     assert.equal((finished[0] as { value: unknown }).value, result.answer);
   });
 }
+
+Deno.test("channel_frames.js: replaced typed-array and encoder built-ins neither break nor see the runtime's messages", async () => {
+  const { run, record } = await runHostile("channel_frames.js", [], { timeoutMs: 60_000 });
+  assert.equal(run.code, 0, `exit ${run.code}: ${run.stderr.slice(0, 1000)}`);
+  const result = run.json?.result as Record<string, unknown>;
+  assert.match(String(result.answer), REAL_ANSWER);
+  assert.equal(result.caught, 0, "a runtime buffer passed through the script's hooks");
+  assert.deepEqual(run.json?.logs, ["after the agent: \u00e9"]);
+  assert.equal(result.big, "\u00e9".repeat(40000));
+  assert.equal(record!.events.filter((e) => e.type === "node.finished").length, 1);
+});
