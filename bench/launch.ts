@@ -12,7 +12,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { launcherBundle } from "../tests/_support/odw.ts";
+import { BUNDLE_FLAGS, launcherBundle } from "../tests/_support/odw.ts";
 import { median } from "./support.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -63,7 +63,7 @@ export async function launchFigures(work: string): Promise<void> {
     {
       label: "bundle",
       command: deno,
-      args: ["run", "-A", "--quiet", "--no-prompt", "--no-config", odwBundle, ...hello],
+      args: ["run", "-A", ...BUNDLE_FLAGS, "--no-prompt", odwBundle, ...hello],
     },
     { label: "sources", command: `${ROOT}scripts/odw`, args: hello, env: { ODW_FROM_SOURCE: "1" } },
   ], work);

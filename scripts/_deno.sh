@@ -31,6 +31,9 @@ odw_find_deno() {
 }
 odw_find_deno
 export ODW_DENO_BIN
+# How the launchers run a bundle (after `run -A`): a dynamic import loads when it runs, not at start-up
+# (--unstable-lazy-dynamic-imports), so a command reads only the chunks it uses.
+ODW_BUNDLE_FLAGS=(--quiet --no-config --unstable-lazy-dynamic-imports)
 
 # odw_bundle NAME ENTRY: sets ODW_BUNDLE to a code-split bundle of $ODW_ROOT/ENTRY (`deno bundle
 # --code-splitting`: a command loads only the chunks it needs), building it on first use and again when

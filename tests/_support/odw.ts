@@ -51,22 +51,25 @@ export async function launcherBundle(name: "odw" | "pandacode", entry: string): 
   return out.code === 0 && path !== "" ? path : null;
 }
 
+/** How the launchers run a bundle, after `run -A` (`ODW_BUNDLE_FLAGS` in `scripts/_deno.sh`). */
+export const BUNDLE_FLAGS: string[] = (await runBounded("bash", {
+  args: [
+    "-c",
+    'source "$1" && printf "%s\\n" "${ODW_BUNDLE_FLAGS[@]}"',
+    "flags",
+    join(REPO, "scripts", "_deno.sh"),
+  ],
+  cwd: REPO,
+  what: "ODW_BUNDLE_FLAGS",
+})).stdout.split("\n").filter(Boolean);
+
 /** The odw bundle the tests run (see {@link launcherBundle}). */
 export const ODW_BUNDLE: string | null = await launcherBundle("odw", "src/cli/bundle.ts");
 
 /** Deno's arguments for running odw, as the launcher passes them: the bundle, else the sources. */
 export function odwDenoArgs(args: string[]): string[] {
   if (ODW_BUNDLE) {
-    return [
-      "run",
-      "-A",
-      "--quiet",
-      "--no-prompt",
-      "--no-config",
-      "--unstable-worker-options",
-      ODW_BUNDLE,
-      ...args,
-    ];
+    return ["run", "-A", ...BUNDLE_FLAGS, "--no-prompt", "--unstable-worker-options", ODW_BUNDLE, ...args];
   }
   return ["run", "-A", "--quiet", "--no-prompt", "--config", join(REPO, "deno.json"), ODW_MAIN, ...args];
 }

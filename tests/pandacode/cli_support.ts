@@ -6,14 +6,14 @@
  */
 import { fileURLToPath } from "node:url";
 import { type BoundedChild, spawnBounded } from "../_support/processes.ts";
-import { launcherBundle } from "../_support/odw.ts";
+import { BUNDLE_FLAGS, launcherBundle } from "../_support/odw.ts";
 
 /** The checkout root. */
 export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
 const BUNDLE = await launcherBundle("pandacode", "pandacode/main.ts");
 /** Deno's arguments that start pandacode: its bundle, else its sources. */
 const START = BUNDLE
-  ? ["run", "-A", "--quiet", "--no-config", BUNDLE]
+  ? ["run", "-A", ...BUNDLE_FLAGS, BUNDLE]
   : ["run", "-A", "--quiet", "--config", `${ROOT}deno.json`, `${ROOT}pandacode/main.ts`];
 
 /** How the CLI ended. */

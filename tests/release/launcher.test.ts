@@ -87,6 +87,32 @@ Deno.test("scripts/odw builds its bundle on first use, runs hello from it with t
   });
 });
 
+Deno.test("a command reads only the chunks it uses: a FIFO in place of odw mcp's chunk stops nothing else", async () => {
+  await withCheckoutCopy(async (checkout) => {
+    const work = await Deno.makeTempDir({ prefix: "odw-launch-" });
+    try {
+      assert.equal((await launch(checkout, "odw", ["--version"], work)).code, 0);
+      const build = join(checkout, "dist", "launch", (await currentBuild(checkout, "odw"))!);
+      const chunk = [...Deno.readDirSync(build)].find((entry) => /^mcp-\w+\.js$/.test(entry.name));
+      assert.ok(chunk, "the bundle has a chunk of its own for odw mcp");
+      await Deno.remove(join(build, chunk.name));
+      assert.equal((await runBounded("mkfifo", { args: [join(build, chunk.name)], what: "mkfifo" })).code, 0);
+      // Were the chunks of every command read at start-up, opening the FIFO would block forever.
+      for (const args of [["--version"], ["exec", join(checkout, "examples/hello.js"), "--quiet"]]) {
+        const run = await runBounded(join(checkout, "scripts", "odw"), {
+          args,
+          cwd: work,
+          deadlineMs: 30_000,
+          what: `odw ${args[0]} with a FIFO for a chunk it does not use`,
+        });
+        assert.equal(run.code, 0, run.stderr);
+      }
+    } finally {
+      await Deno.remove(work, { recursive: true });
+    }
+  });
+});
+
 Deno.test("a build a running odw uses is kept when newer builds clean up; once it ends, it goes", async () => {
   await withCheckoutCopy(async (checkout) => {
     const launchDir = join(checkout, "dist", "launch");

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { enableAssetCache, readPreparedAssets, writePreparedAssets } from "../../src/report/assets_cache.ts";
-import { ODW_BUNDLE, REPO, runProcess, withProject, workflowSource } from "../_support/odw.ts";
+import { BUNDLE_FLAGS, ODW_BUNDLE, REPO, runProcess, withProject, workflowSource } from "../_support/odw.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -71,7 +71,7 @@ Deno.test("a report from the bundle's assets cache is the report from the embedd
     const report = async (out: string) => {
       const run = await runProcess(
         Deno.execPath(),
-        ["run", "-A", "--quiet", "--no-prompt", "--no-config", bundle, "report", runId, "--out", out],
+        ["run", "-A", ...BUNDLE_FLAGS, "--no-prompt", bundle, "report", runId, "--out", out],
         project.dir,
       );
       assert.equal(run.code, 0, run.stderr);
