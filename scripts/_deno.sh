@@ -68,7 +68,7 @@ odw_bundle() {
   # The stamp is older than the build: a source saved while bundling makes the next launch rebuild.
   if mkdir "$tmp" && touch "$tmp/.stamp" && "$ODW_DENO_BIN" bundle --quiet --platform deno --code-splitting \
     --config "$ODW_ROOT/deno.json" --outdir "$tmp" "$ODW_ROOT/$entry" >"$tmp/.log" 2>&1 \
-    && [ -f "$tmp/$out" ] && mv "$tmp" "$root/$id"; then
+    && [ -f "$tmp/$out" ] && odw_lazy_require "$tmp" && mv "$tmp" "$root/$id"; then
     echo "$id" >"$root/.$name.current.$$" && mv -f "$root/.$name.current.$$" "$root/$name.current"
     odw_hold_build "$root/$id" "$out"
     odw_remove_old_builds "$root" "$name" "$id"
@@ -77,6 +77,20 @@ odw_bundle() {
   fi
   rmdir "$lock" 2>/dev/null || true
   return 0
+}
+
+# odw_lazy_require DIR: `deno bundle` gives CommonJS code a require() made by node:module's
+# createRequire, imported by the helper chunk every chunk imports, so every start loaded Node's compat
+# layer (~10 ms) for the few commands that ever require() (NATS, pandacode's runtimes). This makes
+# the helper make it on the first require() instead (process.getBuiltinModule). Other output is left as
+# it is.
+odw_lazy_require() {
+  local import='import { createRequire as __deno_internal_createRequire } from "node:module";'
+  local lazy='const __deno_internal_createRequire = (url) => { let load; return (id) => (load ??= process.getBuiltinModule("node:module").createRequire(url))(id); };'
+  local files
+  files="$(grep -lxF "$import" "$1"/*.js)" || return 0
+  # shellcheck disable=SC2086 # chunk names have no spaces
+  sed -i "s|^${import}\$|${lazy}|" $files
 }
 
 # odw_hold_build DIR OUT: takes a shared lock on DIR/.stamp on fd 9 (inherited by what the launcher

@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha1Hex } from "../../src/common/hash.ts";
 
 /** Directory names never walked into. */
 export const SKIPPED_NAMES: ReadonlySet<string> = new Set([".git", "node_modules", ".odw"]);
@@ -52,7 +52,7 @@ export interface SnapshotOptions {
 }
 
 function sha1(data: Uint8Array | string): string {
-  return createHash("sha1").update(data).digest("hex");
+  return sha1Hex(data);
 }
 
 function stampOf(path: string, hashMaxBytes: number): FileStamp | null {

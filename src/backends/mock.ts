@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../common/hash.ts";
 import { type NodeError, nodeError, type NodeStatus, type Usage } from "../common/contract.ts";
 import type { Backend, NodeRequest, Price, TryResult } from "./backend.ts";
 import type { MockResponse, MockRule, MockSequence, Scenario } from "./mock_scenario.ts";
@@ -20,7 +20,7 @@ const QUOTED_CHARS = 60;
 
 /** A short stable hash (8 hex digits) of a request's label and prompt. */
 export function requestHash(label: string, prompt: string): string {
-  return createHash("sha256").update(label).update("\n").update(prompt).digest("hex").slice(0, 8);
+  return sha256Hex(`${label}\n${prompt}`).slice(0, 8);
 }
 
 /** The derived reply: `mock reply to "<first 60 chars of the prompt…>" (<hash>)`. */

@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../common/hash.ts";
 import type { ObjectStore } from "@nats-io/obj";
 
 /** The part of the object store odw uses. */
@@ -20,7 +20,7 @@ export type BlobStore = Pick<ObjectStore, "info" | "putBlob" | "getBlob">;
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  return sha256Hex(bytes);
 }
 
 /** Stores `bytes` unless an object of the same hash is there; returns the hash. */

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../common/hash.ts";
 import { RUNTIMES } from "../common/contract.ts";
 
 /** The work-queue stream of node requests. */
@@ -76,8 +76,6 @@ export function toToken(text: string): string {
  */
 export function resultKey(lineage: string, nodeKey: string): string {
   const plain = /^([A-Za-z0-9_-]{1,100})#(\d{1,9})$/.exec(nodeKey);
-  const part = plain
-    ? `${plain[1]}-${plain[2]}`
-    : `x${createHash("sha256").update(nodeKey).digest("hex").slice(0, 40)}`;
+  const part = plain ? `${plain[1]}-${plain[2]}` : `x${sha256Hex(nodeKey).slice(0, 40)}`;
   return `${lineage}.${part}`;
 }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../common/hash.ts";
 import type { AgentCallOptions } from "../protocol.ts";
 
 /** JSON with object keys sorted, so equal values give equal text. */
@@ -34,7 +34,7 @@ export function requestHash(prompt: string, options: AgentCallOptions, scope: st
     agentType: options.agentType ?? null,
     scope,
   };
-  return createHash("sha256").update(canonicalJson(identity)).digest("hex").slice(0, 32);
+  return sha256Hex(canonicalJson(identity)).slice(0, 32);
 }
 
 /** Hands out `hash#n` keys, counting occurrences of each hash within one run. */

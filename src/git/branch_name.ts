@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../common/hash.ts";
 
 /** Every odw branch lives under this prefix (`refs/heads/odw/…`). */
 export const BRANCH_PREFIX = "odw/";
@@ -39,7 +39,7 @@ export function runSegment(runId: string): string {
 
 /** The node part: the label's safe form (or `node`) and 8 hex digits of the key's hash. */
 export function nodeSegment(label: string, key: string): string {
-  const hash = createHash("sha256").update(key).digest("hex").slice(0, 8);
+  const hash = sha256Hex(key).slice(0, 8);
   return `${safeSegment(label, LABEL_CHARS) || "node"}-${hash}`;
 }
 

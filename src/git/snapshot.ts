@@ -11,7 +11,6 @@
  * ```
  * @module
  */
-import { copyFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { git, resolveCommit } from "./git.ts";
 
@@ -70,7 +69,7 @@ async function seedIndex(top: string, index: string): Promise<boolean> {
   const path = (await git(["rev-parse", "--path-format=absolute", "--git-path", "index"], { cwd: top }))
     .stdout;
   try {
-    await copyFile(path, index);
+    await Deno.copyFile(path, index);
     return true;
   } catch {
     return false;

@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../common/hash.ts";
 import { join } from "node:path";
 import type { RunEvent } from "../engine/events.ts";
 
@@ -38,7 +38,7 @@ export class PromptStore {
     if (event.type !== "node.started" || event.prompt.length <= PROMPT_INLINE_BYTES / 4) return event;
     const bytes = new TextEncoder().encode(event.prompt);
     if (bytes.length <= PROMPT_INLINE_BYTES) return event;
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const sha256 = sha256Hex(bytes);
     if (!this.#written.has(sha256)) {
       Deno.mkdirSync(this.#dir, { recursive: true });
       const path = join(this.#dir, `${sha256}.txt`);

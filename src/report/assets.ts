@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { sha256Base64 } from "../common/hash.ts";
 import { REPORT_ASSETS } from "./assets_loader.ts";
 import { type PreparedAssets, readPreparedAssets, writePreparedAssets } from "./assets_cache.ts";
 
@@ -184,5 +184,5 @@ export function classicScript(moduleText: string, global: string): string {
 
 /** The CSP source for an inline script or style: `'sha256-…'`. */
 export function cspHash(text: string): string {
-  return `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
+  return `'sha256-${sha256Base64(text)}'`;
 }

@@ -1,7 +1,7 @@
 /**
  * How the report's embedded assets (`assets_embedded.ts`) are loaded when a report is first written
  * (see `common/embedded_module.ts`). Kept apart from `assets.ts` so the bundle entry does not load
- * `node:crypto` for commands that write no report.
+ * the hashing for commands that write no report.
  *
  * @module
  */

@@ -87,7 +87,7 @@ Deno.test("scripts/odw builds its bundle on first use, runs hello from it with t
   });
 });
 
-Deno.test("a command reads only the chunks it uses: a FIFO in place of odw mcp's chunk stops nothing else", async () => {
+Deno.test("a command loads only what it uses: a FIFO in place of odw mcp's chunk stops nothing else", async () => {
   await withCheckoutCopy(async (checkout) => {
     const work = await Deno.makeTempDir({ prefix: "odw-launch-" });
     try {
@@ -95,6 +95,13 @@ Deno.test("a command reads only the chunks it uses: a FIFO in place of odw mcp's
       const build = join(checkout, "dist", "launch", (await currentBuild(checkout, "odw"))!);
       const chunk = [...Deno.readDirSync(build)].find((entry) => /^mcp-\w+\.js$/.test(entry.name));
       assert.ok(chunk, "the bundle has a chunk of its own for odw mcp");
+      // require() for CommonJS chunks is made on first use: no chunk imports node:module (and with it
+      // Node's compat layer) at start-up.
+      for (const entry of Deno.readDirSync(build)) {
+        if (!entry.name.endsWith(".js")) continue;
+        const text = await Deno.readTextFile(join(build, entry.name));
+        assert.doesNotMatch(text, /^import [^;]* from "node:module";$/m, `${entry.name} imports node:module`);
+      }
       await Deno.remove(join(build, chunk.name));
       assert.equal((await runBounded("mkfifo", { args: [join(build, chunk.name)], what: "mkfifo" })).code, 0);
       // Were the chunks of every command read at start-up, opening the FIFO would block forever.
