@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shared by the launchers: finds a Deno 2.x binary, or installs Deno 2.9.6 from npm into a cache
+# Shared by the launchers: finds a Deno 2.9+ binary, or installs Deno 2.9.6 from npm into a cache
 # directory outside the checkout (reused on later calls). A fresh machine needs only Node/npm.
 # Sets ODW_DENO_BIN and ODW_ROOT (the checkout root). Every launch runs this, so it forks as little as
 # it can: bash globs and builtins in place of ls, cat, basename and command substitutions.
@@ -10,7 +10,9 @@ export ODW_ROOT
 odw_find_deno() {
   if [ -n "${ODW_DENO:-}" ] && [ -x "${ODW_DENO}" ]; then ODW_DENO_BIN="$ODW_DENO"; return 0; fi
   local on_path version
-  if on_path="$(command -v deno)" && version="$("$on_path" --version 2>/dev/null)" && [[ $version == "deno 2."* ]]; then
+  # 2.9 or newer: the launch flags (ODW_BUNDLE_FLAGS) need it.
+  if on_path="$(command -v deno)" && version="$("$on_path" --version 2>/dev/null)" \
+    && [[ $version =~ ^deno\ 2\.([0-9]+)\. ]] && ((BASH_REMATCH[1] >= 9)); then
     ODW_DENO_BIN="$on_path"
     return 0
   fi
@@ -18,7 +20,7 @@ odw_find_deno() {
   local found=("$cache"/node_modules/@deno/*/deno)
   if [ ! -x "${found[0]}" ]; then
     if ! command -v npm >/dev/null 2>&1; then
-      echo "odw: Deno is not on PATH and npm is missing; install Node.js/npm or Deno 2.x" >&2
+      echo "odw: Deno 2.9+ is not on PATH and npm is missing; install Node.js/npm or Deno 2.9+" >&2
       return 1
     fi
     echo "odw: installing Deno 2.9.6 from npm into $cache (once)" >&2

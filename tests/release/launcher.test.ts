@@ -304,3 +304,35 @@ Deno.test("the launchers work through a symlink to them or to their scripts/ fol
     }
   });
 });
+
+Deno.test("a Deno on PATH older than 2.9 is passed over for the pinned one; 2.9 or newer is used", async () => {
+  const bin = await Deno.makeTempDir({ prefix: "odw-fake-deno-" });
+  try {
+    const used = join(bin, "used");
+    const fake = (version: string) =>
+      Deno.writeTextFile(
+        join(bin, "deno"),
+        `#!/bin/sh\nif [ "$1" = --version ]; then echo "deno ${version} (stable)"; exit 0; fi\ntouch "${used}"; exit 7\n`,
+        { mode: 0o755 },
+      );
+    const env = { PATH: `${bin}:${Deno.env.get("PATH")}`, ODW_FROM_SOURCE: "1" };
+    await fake("2.4.1");
+    const old = await runBounded(join(ROOT, "scripts", "odw"), {
+      args: ["--version"],
+      env,
+      what: "odw, deno 2.4.1 on PATH",
+    });
+    assert.equal(old.code, 0, old.stderr);
+    assert.equal(await Deno.stat(used).then(() => true, () => false), false, "the old Deno ran");
+    await fake("2.10.0");
+    const newer = await runBounded(join(ROOT, "scripts", "odw"), {
+      args: ["--version"],
+      env,
+      what: "odw, deno 2.10 on PATH",
+    });
+    assert.equal(newer.code, 7, "a newer Deno on PATH is the one used");
+    assert.ok(await Deno.stat(used), "the newer Deno ran");
+  } finally {
+    await Deno.remove(bin, { recursive: true });
+  }
+});
