@@ -27,9 +27,10 @@
 export interface RingEnds {
   /**
    * The writing end: the returned `write(text)` queues one message and keeps the order. It never
-   * blocks: with the ring full, the rest waits (`Atomics.waitAsync`) for the reader to move on.
+   * blocks, unless `blocking` is set: then, with the ring full, it waits (`Atomics.wait`) for the
+   * reader instead of queueing, for a thread that does nothing but feed the ring.
    */
-  writer(buffer: SharedArrayBuffer): (text: string) => void;
+  writer(buffer: SharedArrayBuffer, blocking?: boolean): (text: string) => void;
   /**
    * The reading end: calls `onText` with each message, in order, from a task of its own. A message
    * announcing more than `maxBytes` is not read: `onTooLong` is told its size and the reader stops.
@@ -48,6 +49,7 @@ export function makeRings(): RingEnds {
   const store = Atomics.store;
   const notify = Atomics.notify;
   const waitAsync = Atomics.waitAsync;
+  const waitSync = Atomics.wait;
   const uncurry = <F>(fn: F) => Reflect.apply(Function.prototype.bind, Function.prototype.call, [fn]);
   const then = uncurry(Promise.prototype.then) as (p: Promise<unknown>, f: () => void) => unknown;
   const set = uncurry(Object.getPrototypeOf(Uint8Array.prototype).set) as (
@@ -70,7 +72,7 @@ export function makeRings(): RingEnds {
   /** Messages up to this size pass through one buffer per end, allocated once, instead of their own. */
   const SCRATCH_BYTES = 64 * 1024;
 
-  const writer = (buffer: SharedArrayBuffer): (text: string) => void => {
+  const writer = (buffer: SharedArrayBuffer, blocking = false): (text: string) => void => {
     const head = new Int32(buffer, 0, 2);
     const ring = new Bytes(buffer, 8);
     const size = buffer.byteLength - 8;
@@ -132,6 +134,10 @@ export function makeRings(): RingEnds {
           return;
         }
         // The ring is full: wait until the reader moves on (at once if it already did).
+        if (blocking) {
+          waitSync(head, 1, read);
+          continue;
+        }
         const wait = waitAsync(head, 1, read);
         if (wait.async) {
           waiting = true;

@@ -18,7 +18,7 @@
 import { PROTOCOL_LIMITS } from "../protocol.ts";
 import { makeRings } from "../runtime/ring.ts";
 import { workerSource as defaultWorkerSource } from "../runtime/worker_source.ts";
-import { sandboxMain } from "./bootstrap.ts";
+import { sandboxMain, stdinPump } from "./bootstrap.ts";
 import { encodeFrame, makeFrameDecoder } from "./frames.ts";
 import { sandboxDeno } from "./deno_binary.ts";
 
@@ -63,7 +63,7 @@ let defaultUrl: string | undefined;
  */
 function sandboxUrl(workerSource?: string): string {
   if (workerSource === undefined) return defaultUrl ??= sandboxUrl(defaultWorkerSource());
-  const parts = { makeRings, encodeFrame, makeFrameDecoder };
+  const parts = { makeRings, encodeFrame, makeFrameDecoder, stdinPump };
   const entries = Object.entries(parts).map(([name, fn]) => `${name}: (${fn.toString()})`).join(",\n");
   const source =
     `(${sandboxMain.toString()})({\n${entries}\n}, ${JSON.stringify(workerSource)}, ${RING_BYTES}, ` +
