@@ -11,6 +11,7 @@
  */
 import { join, resolve } from "node:path";
 import { UsageError } from "../common/cli_kit.ts";
+import { isFile } from "../common/regular_file.ts";
 import { canonicalJson } from "../engine/node_key.ts";
 import type { Backend } from "../backends/backend.ts";
 import type { NodeSpec } from "../common/contract.ts";
@@ -136,14 +137,6 @@ export async function openPrevious(runsDir: string, ref: string, replay: boolean
     scriptNote: `odw: ${recorded || "the script"} is gone; running the copy kept with run ${record.runId}`,
     cache,
   };
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
-  }
 }
 
 /** What `--json` says about a resume or replay. */

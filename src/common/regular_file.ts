@@ -7,6 +7,16 @@
  *
  * @module
  */
+import { concatBytes } from "./bytes.ts";
+
+/** True when `path` is a regular file (a link is followed); false when nothing or something else is there. */
+export async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch {
+    return false;
+  }
+}
 
 /** Why a file was not read. */
 export type UnreadableReason = "not-regular" | "too-large" | "hard-linked" | "changed";
@@ -85,11 +95,5 @@ export async function readRegularFile(path: string, options: ReadRegularFileOpti
   if (length > options.maxBytes) {
     throw new UnreadableFileError("too-large", length, `${path} is larger than ${options.maxBytes} bytes`);
   }
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const part of chunks) {
-    bytes.set(part, at);
-    at += part.length;
-  }
-  return bytes;
+  return concatBytes(chunks);
 }

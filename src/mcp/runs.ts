@@ -15,6 +15,7 @@
 import { basename, join } from "node:path";
 import type { WorkflowOutcome, WorkflowRun } from "../api/run_workflow.ts";
 import { UsageError } from "../common/cli_kit.ts";
+import { isFile } from "../common/regular_file.ts";
 import { findRun } from "../records/find.ts";
 import { summariseRun } from "../records/list.ts";
 import { RecordError } from "../records/read.ts";
@@ -111,7 +112,7 @@ export class McpRuns {
       startedAt: summary.startedAt,
       durationMs: summary.durationMs,
       runDir,
-      report: await exists(join(runDir, REPORT_FILE)) ? join(runDir, REPORT_FILE) : null,
+      report: await isFile(join(runDir, REPORT_FILE)) ? join(runDir, REPORT_FILE) : null,
     };
     const ended = await readResult(runDir);
     if (ended) Object.assign(view, ended);
@@ -122,7 +123,7 @@ export class McpRuns {
   async report(ref: string): Promise<string> {
     const runDir = await this.dirOf(ref);
     const path = join(runDir, REPORT_FILE);
-    if (await exists(join(runDir, "result.json")) && await exists(path)) return path;
+    if (await isFile(join(runDir, "result.json")) && await isFile(path)) return path;
     try {
       return await writeRunReport(runDir);
     } catch (e) {
@@ -160,14 +161,6 @@ export async function settled(promise: Promise<unknown>, ms: number): Promise<bo
     return await Promise.race([promise.then(() => true, () => true), timeout]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isFile;
-  } catch {
-    return false;
   }
 }
 

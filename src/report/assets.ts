@@ -89,24 +89,27 @@ export function inlineAssets(): Promise<InlineAssets> {
 /** The cache's part names of the scripts (the page's as `page0`, `page1`, …). */
 const SCRIPT_PARTS = ["purify", "marked", "mermaid"] as const;
 
+/** A script's text ready to inline. */
+export function inlineScript(text: string): InlineScript {
+  return { bytes: new TextEncoder().encode(text), hash: cspHash(text) };
+}
+
 async function prepareInline(): Promise<InlineAssets> {
   const cached = await readPreparedAssets();
   const fromCache = cached && inlineOfParts(cached);
   if (fromCache) return fromCache;
   const assets = await reportAssets();
-  const encoder = new TextEncoder();
-  const script = (text: string): InlineScript => ({ bytes: encoder.encode(text), hash: cspHash(text) });
   const prepared: InlineAssets = {
-    purify: script(assets.purify),
-    marked: script(assets.marked),
-    mermaid: script(assets.mermaid),
-    page: assets.page.map(script),
-    style: encoder.encode(assets.style),
+    purify: inlineScript(assets.purify),
+    marked: inlineScript(assets.marked),
+    mermaid: inlineScript(assets.mermaid),
+    page: assets.page.map(inlineScript),
+    style: new TextEncoder().encode(assets.style),
   };
-  const scripts: [string, InlineScript][] = [
-    ...SCRIPT_PARTS.map((name) => [name, prepared[name]] as [string, InlineScript]),
-    ...prepared.page.map((part, i) => [`page${i}`, part] as [string, InlineScript]),
-  ];
+  const scripts = Object.entries({
+    ...Object.fromEntries(SCRIPT_PARTS.map((name) => [name, prepared[name]])),
+    ...Object.fromEntries(prepared.page.map((part, i) => [`page${i}`, part])),
+  });
   await writePreparedAssets({
     parts: {
       ...Object.fromEntries(scripts.map(([name, part]) => [name, part.bytes])),

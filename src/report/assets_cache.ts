@@ -16,6 +16,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
+import { concatBytes } from "../common/bytes.ts";
 
 /** What the cache holds: each part's UTF-8 bytes by name, and the CSP hashes of the scripts. */
 export interface PreparedAssets {
@@ -83,9 +84,7 @@ export async function writePreparedAssets(prepared: PreparedAssets): Promise<voi
       hashes: prepared.hashes,
     }) + "\n",
   );
-  const chunks = [header, ...names.map((name) => prepared.parts[name])];
-  const data = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  chunks.reduce((at, chunk) => (data.set(chunk, at), at + chunk.length), 0);
+  const data = concatBytes([header, ...names.map((name) => prepared.parts[name])]);
   const tmp = `${target.file}.${Deno.pid}.tmp`;
   try {
     await Deno.writeFile(tmp, data);

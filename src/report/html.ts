@@ -12,7 +12,8 @@
  * ```
  * @module
  */
-import { cspHash, inlineAssets } from "./assets.ts";
+import { concatBytes } from "../common/bytes.ts";
+import { inlineAssets, type InlineScript, inlineScript } from "./assets.ts";
 import { GRAPH_FUNCTIONS } from "./graph.ts";
 import { MODEL_FUNCTIONS, type ReportInput } from "./model.ts";
 
@@ -29,15 +30,17 @@ export function scriptSafeJson(value: unknown): string {
   );
 }
 
-let modelScript: string | undefined;
+let modelScript: InlineScript | undefined;
 
 /** The model and graph functions as one classic script defining `OdwModel` (see `model.ts`). */
-function modelSource(): string {
+function modelSource(): InlineScript {
   if (!modelScript) {
     const all = { ...MODEL_FUNCTIONS, ...GRAPH_FUNCTIONS } as Record<string, (...args: never[]) => unknown>;
     const bodies = Object.values(all).map((fn) => fn.toString());
     const api = Object.entries(all).map(([name, fn]) => `${name}: ${fn.name}`);
-    modelScript = `"use strict";\n${bodies.join("\n")}\nglobalThis.OdwModel = { ${api.join(", ")} };\n`;
+    const text = `"use strict";\n${bodies.join("\n")}\nglobalThis.OdwModel = { ${api.join(", ")} };\n`;
+    if (/<\/?script/i.test(text)) throw new Error("the report's model script contains a script tag");
+    modelScript = inlineScript(text);
   }
   return modelScript;
 }
@@ -45,15 +48,11 @@ function modelSource(): string {
 /** The whole page for `input` (a finished run's report, or the live view's shell), as UTF-8 bytes. */
 export async function reportHtml(input: ReportInput): Promise<Uint8Array<ArrayBuffer>> {
   const assets = await inlineAssets();
-  // The embedded assets were checked for tags that would end their elements as they were prepared.
-  const model = modelSource();
-  if (/<\/?script/i.test(model)) throw new Error("the report's model script contains a script tag");
-  const scripts = [assets.purify, assets.marked, assets.mermaid, model, ...assets.page];
+  // Every script was checked for tags that would end its element as it was prepared.
+  const scripts = [assets.purify, assets.marked, assets.mermaid, modelSource(), ...assets.page];
   const policy = [
     "default-src 'none'",
-    `script-src ${
-      scripts.map((script) => typeof script === "string" ? cspHash(script) : script.hash).join(" ")
-    }`,
+    `script-src ${scripts.map((script) => script.hash).join(" ")}`,
     // mermaid writes <style> into its SVG and style attributes on its nodes.
     "style-src 'unsafe-inline'",
     "img-src data:",
@@ -88,14 +87,8 @@ export async function reportHtml(input: ReportInput): Promise<Uint8Array<ArrayBu
       `<script type="application/json" id="odw-data">${scriptSafeJson(input)}</script>`,
       "",
     ),
-    ...scripts.flatMap((script) => [
-      text("<script>"),
-      typeof script === "string" ? text(script) : script.bytes,
-      text("</script>\n"),
-    ]),
+    ...scripts.flatMap((script) => [text("<script>"), script.bytes, text("</script>\n")]),
     text("</body>", "</html>", ""),
   ];
-  const page = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  chunks.reduce((at, chunk) => (page.set(chunk, at), at + chunk.length), 0);
-  return page;
+  return concatBytes(chunks);
 }

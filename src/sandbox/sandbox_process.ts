@@ -15,6 +15,7 @@
  * ```
  * @module
  */
+import { concatBytes } from "../common/bytes.ts";
 import { PROTOCOL_LIMITS } from "../protocol.ts";
 import { makeRings } from "../runtime/ring.ts";
 import { workerSource as defaultWorkerSource } from "../runtime/worker_source.ts";
@@ -162,16 +163,7 @@ export class SandboxProcess {
   #flush(): void {
     const frames = this.#outbox;
     this.#outbox = [];
-    let data = frames[0];
-    if (frames.length > 1) {
-      data = new Uint8Array(frames.reduce((sum, frame) => sum + frame.length, 0));
-      let at = 0;
-      for (const frame of frames) {
-        data.set(frame, at);
-        at += frame.length;
-      }
-    }
-    this.#stdin.write(data).catch(() => {});
+    this.#stdin.write(frames.length === 1 ? frames[0] : concatBytes(frames)).catch(() => {});
   }
 
   /**

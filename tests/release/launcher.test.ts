@@ -30,15 +30,22 @@ async function withCheckoutCopy(fn: (dir: string) => Promise<void>): Promise<voi
   }
 }
 
-/** Runs a launcher of the copy (`scripts/<name>`) in `cwd`. */
+/** Runs a launcher of the copy (`scripts/<name>`) in `cwd` (under the default process deadline). */
 function launch(
   checkout: string,
   name: string,
   args: string[],
   cwd: string,
   env: Record<string, string> = {},
+  deadlineMs?: number,
 ) {
-  return runBounded(join(checkout, "scripts", name), { args, cwd, env, what: `${name} ${args.join(" ")}` });
+  return runBounded(join(checkout, "scripts", name), {
+    args,
+    cwd,
+    env,
+    deadlineMs,
+    what: `${name} ${args.join(" ")}`,
+  });
 }
 
 /** The build the launcher of `name` uses now (`dist/launch/<name>.current`), or null. */
@@ -106,12 +113,7 @@ Deno.test("a command loads only what it uses: a FIFO in place of odw mcp's chunk
       assert.equal((await runBounded("mkfifo", { args: [join(build, chunk.name)], what: "mkfifo" })).code, 0);
       // Were the chunks of every command read at start-up, opening the FIFO would block forever.
       for (const args of [["--version"], ["exec", join(checkout, "examples/hello.js"), "--quiet"]]) {
-        const run = await runBounded(join(checkout, "scripts", "odw"), {
-          args,
-          cwd: work,
-          deadlineMs: 30_000,
-          what: `odw ${args[0]} with a FIFO for a chunk it does not use`,
-        });
+        const run = await launch(checkout, "odw", args, work, {}, 30_000);
         assert.equal(run.code, 0, run.stderr);
       }
     } finally {
